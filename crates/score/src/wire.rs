@@ -1,0 +1,2 @@
+//! One wire module per measure: input and output types keyed by the spec's data-dictionary
+//! names, converted to and from sledger-core's domain types.
