@@ -8,6 +8,7 @@ use crate::wire;
 pub fn all() -> Vec<&'static dyn Measure> {
     vec![
         // registry: one line per measure (keep this marker line)
+        &wire::sledai2k::MEASURE,
     ]
 }
 
