@@ -11,7 +11,9 @@ use rust_decimal::Decimal;
 use sledger_core::MeasureConfig;
 use sledger_core::measures::egfr::{self, AgeYears, EgfrEquation, EgfrInputs};
 use sledger_core::measures::renal_response::{self, ResponseInput, ResponseVariant};
-use sledger_core::measures::sledai2k::{self, Descriptor, ItemState, LabWithLimit, Sledai2kAssessment};
+use sledger_core::measures::sledai2k::{
+    self, Descriptor, ItemState, LabWithLimit, Sledai2kAssessment,
+};
 use sledger_core::sex::Sex;
 use sledger_core::units::creatinine::{CreatinineUnit, SerumCreatinine};
 
@@ -19,9 +21,15 @@ const ROWS: usize = 1_000_000;
 
 /// The rows of `bench/egfr_peers.py::synthetic_rows`, formula for formula.
 fn egfr_columns(n: usize) -> (Vec<f64>, Vec<u8>, Vec<Sex>) {
-    let scr = (0..n).map(|i| 0.4 + ((i as u64 * 7919) % 4000) as f64 / 1000.0).collect();
-    let age = (0..n).map(|i| 18 + ((i as u64 * 104_729) % 80) as u8).collect();
-    let sex = (0..n).map(|i| if i % 2 == 0 { Sex::Female } else { Sex::Male }).collect();
+    let scr = (0..n)
+        .map(|i| 0.4 + ((i as u64 * 7919) % 4000) as f64 / 1000.0)
+        .collect();
+    let age = (0..n)
+        .map(|i| 18 + ((i as u64 * 104_729) % 80) as u8)
+        .collect();
+    let sex = (0..n)
+        .map(|i| if i % 2 == 0 { Sex::Female } else { Sex::Male })
+        .collect();
     (scr, age, sex)
 }
 
@@ -39,10 +47,18 @@ fn synthetic_visit(i: usize, scr: f64, age: u8, sex: Sex) -> Visit {
     let mut sledai = Sledai2kAssessment::blank(date(2025, 3, 10));
     for (k, d) in Descriptor::ALL.into_iter().enumerate() {
         let present = (i + k * 31) % 17 == 0;
-        sledai.answer_mut(d).state = Some(if present { ItemState::Present } else { ItemState::Absent });
+        sledai.answer_mut(d).state = Some(if present {
+            ItemState::Present
+        } else {
+            ItemState::Absent
+        });
     }
     // Lab-derived items: let the labs decide.
-    for d in [Descriptor::LowComplement, Descriptor::IncreasedDnaBinding, Descriptor::Proteinuria] {
+    for d in [
+        Descriptor::LowComplement,
+        Descriptor::IncreasedDnaBinding,
+        Descriptor::Proteinuria,
+    ] {
         sledai.answer_mut(d).state = None;
     }
     sledai.labs.c3 = LabWithLimit {
@@ -93,13 +109,20 @@ fn engine(c: &mut Criterion) {
     let mut out = vec![0.0; ROWS];
     group.bench_function("column_kernel_1m", |b| {
         b.iter(|| {
-            egfr::ckd_epi_2021_cr_column(black_box(&scr), black_box(&age), black_box(&sex), &mut out);
+            egfr::ckd_epi_2021_cr_column(
+                black_box(&scr),
+                black_box(&age),
+                black_box(&sex),
+                &mut out,
+            );
             black_box(out[ROWS - 1])
         })
     });
     group.finish();
 
-    let visits: Vec<Visit> = (0..ROWS).map(|i| synthetic_visit(i, scr[i], age[i], sex[i])).collect();
+    let visits: Vec<Visit> = (0..ROWS)
+        .map(|i| synthetic_visit(i, scr[i], age[i], sex[i]))
+        .collect();
     let mut group = c.benchmark_group("visits");
     group.throughput(Throughput::Elements(ROWS as u64));
     group.sample_size(10);

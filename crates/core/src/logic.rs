@@ -33,7 +33,8 @@ impl Tri {
         }
     }
 
-    /// Negation: UNKNOWN stays UNKNOWN.
+    /// Negation: UNKNOWN stays UNKNOWN. Also available as the `!` operator.
+    #[allow(clippy::should_implement_trait)] // `Not` is implemented too; the method reads like the spec.
     pub fn not(self) -> Tri {
         match self {
             Tri::True => Tri::False,
@@ -64,6 +65,14 @@ impl Tri {
     /// A recorded yes/no answer, or UNKNOWN when it was not recorded.
     pub fn from_option(value: Option<bool>) -> Tri {
         value.map_or(Tri::Unknown, Tri::from)
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    fn not(self) -> Tri {
+        Tri::not(self)
     }
 }
 
@@ -98,5 +107,6 @@ mod tests {
     fn negation_keeps_unknown() {
         assert_eq!(Unknown.not(), Unknown);
         assert_eq!(True.not(), False);
+        assert_eq!(!False, True);
     }
 }
