@@ -7,7 +7,6 @@
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
-use sledger_core::measures::sledai2k::Sledai2kScore;
 use sledger_core::{InputError, MeasureConfig};
 
 use crate::measure::Typed;
@@ -16,7 +15,7 @@ use crate::wire::flare::{SfiOut, SledaiFlareOut};
 use crate::wire::lldas::LldasOut;
 use crate::wire::sledai2k::Sledai2kOutput;
 use crate::wire::sri::SriOut;
-use crate::wire::visits::{StatusOut, VisitHeader, VisitsInput, compute};
+use crate::wire::visits::{PerVisitOutput, StatusOut, VisitsInput, per_visit};
 
 /// A sub-score with bounds (sle-activity §1.3 derived sub-scores).
 #[derive(Debug, Serialize, JsonSchema)]
@@ -63,8 +62,6 @@ pub struct GcOut {
 /// Every measure at one visit (sle-activity §10).
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CourseVisit {
-    #[serde(flatten)]
-    pub visit: VisitHeader,
     /// The visit compared against as "previous assessment" (§0.3), by position.
     pub previous_visit_index: Option<usize>,
     pub sledai2k: Sledai2kOutput,
@@ -81,55 +78,36 @@ pub struct CourseVisit {
     pub gc: GcOut,
 }
 
-/// The result of `course`: one entry per input visit, in order.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct CourseOutput {
-    pub patient_id: Option<String>,
-    pub visits: Vec<CourseVisit>,
-}
-
-fn sledai(score: &Sledai2kScore, window_days: u16) -> Sledai2kOutput {
-    Sledai2kOutput::from_score(score, window_days)
-}
-
-fn run(input: VisitsInput, config: &MeasureConfig) -> Result<CourseOutput, InputError> {
-    let c = compute(input, config)?;
-    let window = c.config.sledai_window_days;
-    Ok(CourseOutput {
-        patient_id: c.patient_id,
-        visits: c
-            .headers
-            .into_iter()
-            .zip(&c.results)
-            .map(|(visit, r)| CourseVisit {
-                visit,
-                previous_visit_index: r.previous,
-                sledai2k: sledai(&r.sledai, window),
-                clinical_sledai: BoundedScore::new(r.sledai.clinical_bounds()),
-                selena_compatible_sledai: BoundedScore::new(r.sledai.selena_bounds()),
-                sledai_flare: SledaiFlareOut::new(&r.sledai_flare),
-                sfi: SfiOut::new(&r.sfi),
-                sri: SriOut::new(&r.sri.sri),
-                msri: SriOut::new(&r.sri.msri),
-                msri_no_new_organ: r.sri.msri_no_new_organ.as_ref().map(SriOut::new),
-                lldas: LldasOut::new(&r.lldas),
-                doris: DorisOut::new(&r.doris),
-                gc: GcOut {
-                    maintenance_pe_mg: r.gc.maintenance_pe.map(|pe| pe.mg()),
-                    pulse_in_lookback: r.gc.pulse_in_lookback,
-                    pct_reduction: r.gc.reduction.pct_reduction,
-                    ge_50: r.gc.reduction.ge_50,
-                    ge_90: r.gc.reduction.ge_90,
-                    gc_free: r.gc.reduction.gc_free,
-                    status: StatusOut::from_status(&r.gc.reduction.status, None),
-                },
-            })
-            .collect(),
+fn run(
+    input: VisitsInput,
+    config: &MeasureConfig,
+) -> Result<PerVisitOutput<CourseVisit>, InputError> {
+    per_visit(input, config, |r, config| CourseVisit {
+        previous_visit_index: r.previous,
+        sledai2k: Sledai2kOutput::from_score(&r.sledai, config.sledai_window_days),
+        clinical_sledai: BoundedScore::new(r.sledai.clinical_bounds()),
+        selena_compatible_sledai: BoundedScore::new(r.sledai.selena_bounds()),
+        sledai_flare: SledaiFlareOut::new(&r.sledai_flare),
+        sfi: SfiOut::new(&r.sfi),
+        sri: SriOut::new(&r.sri.sri),
+        msri: SriOut::new(&r.sri.msri),
+        msri_no_new_organ: r.sri.msri_no_new_organ.as_ref().map(SriOut::new),
+        lldas: LldasOut::new(&r.lldas),
+        doris: DorisOut::new(&r.doris),
+        gc: GcOut {
+            maintenance_pe_mg: r.gc.maintenance_pe.map(|pe| pe.mg()),
+            pulse_in_lookback: r.gc.pulse_in_lookback,
+            pct_reduction: r.gc.reduction.pct_reduction,
+            ge_50: r.gc.reduction.ge_50,
+            ge_90: r.gc.reduction.ge_90,
+            gc_free: r.gc.reduction.gc_free,
+            status: StatusOut::from_status(&r.gc.reduction.status, None),
+        },
     })
 }
 
 /// `sledger score course`.
-pub static MEASURE: Typed<VisitsInput, CourseOutput> = Typed::new(
+pub static MEASURE: Typed<VisitsInput, PerVisitOutput<CourseVisit>> = Typed::new(
     "course",
     "Every longitudinal measure per visit: SLEDAI-2K, flare, SFI, SRI/mSRI, LLDAS, DORIS, glucocorticoid reduction",
     "sle-activity.md §10",

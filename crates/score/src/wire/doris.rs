@@ -7,7 +7,7 @@ use sledger_core::measures::doris::Doris;
 use sledger_core::{InputError, MeasureConfig};
 
 use crate::measure::Typed;
-use crate::wire::visits::{StatusOut, VisitHeader, VisitsInput, compute, known};
+use crate::wire::visits::{PerVisitOutput, StatusOut, VisitsInput, known, per_visit};
 
 /// The four items (sle-activity §5.1): true / false / null.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -51,40 +51,12 @@ impl DorisOut {
     }
 }
 
-/// One visit of `doris`.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct DorisVisit {
-    #[serde(flatten)]
-    pub visit: VisitHeader,
-    #[serde(flatten)]
-    pub doris: DorisOut,
-}
-
-/// The result of `doris`: one entry per input visit, in order.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct DorisOutput {
-    pub patient_id: Option<String>,
-    pub visits: Vec<DorisVisit>,
-}
-
-fn run(input: VisitsInput, config: &MeasureConfig) -> Result<DorisOutput, InputError> {
-    let c = compute(input, config)?;
-    Ok(DorisOutput {
-        patient_id: c.patient_id,
-        visits: c
-            .headers
-            .into_iter()
-            .zip(&c.results)
-            .map(|(visit, r)| DorisVisit {
-                visit,
-                doris: DorisOut::new(&r.doris),
-            })
-            .collect(),
-    })
+fn run(input: VisitsInput, config: &MeasureConfig) -> Result<PerVisitOutput<DorisOut>, InputError> {
+    per_visit(input, config, |r, _| DorisOut::new(&r.doris))
 }
 
 /// `sledger score doris`.
-pub static MEASURE: Typed<VisitsInput, DorisOutput> = Typed::new(
+pub static MEASURE: Typed<VisitsInput, PerVisitOutput<DorisOut>> = Typed::new(
     "doris",
     "DORIS 2021 remission (clinical SLEDAI 0, PGA < 0.5, PE ≤ 5 mg/day, stable therapy) per visit",
     "sle-activity.md §5",

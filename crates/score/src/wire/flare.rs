@@ -10,7 +10,7 @@ use sledger_core::measures::sledai_flare::{ChangeCategory, SledaiFlare};
 use sledger_core::{InputError, MeasureConfig};
 
 use crate::measure::Typed;
-use crate::wire::visits::{StatusOut, VisitHeader, VisitsInput, compute, known};
+use crate::wire::visits::{PerVisitOutput, StatusOut, VisitsInput, known, per_visit};
 
 /// The SLEDAI-based flare at one visit (sle-activity §2.4, §10 `sledai_flare`).
 #[derive(Debug, Serialize, JsonSchema)]
@@ -67,41 +67,25 @@ impl SfiOut {
     }
 }
 
-/// One visit of `flare`.
+/// SLEDAI-based flare and SELENA flare index at one visit, vs the previous assessment.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FlareVisit {
-    #[serde(flatten)]
-    pub visit: VisitHeader,
     pub sledai_flare: SledaiFlareOut,
     pub sfi: SfiOut,
 }
 
-/// The result of `flare`: one entry per input visit, in order.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FlareOutput {
-    pub patient_id: Option<String>,
-    pub visits: Vec<FlareVisit>,
-}
-
-fn run(input: VisitsInput, config: &MeasureConfig) -> Result<FlareOutput, InputError> {
-    let c = compute(input, config)?;
-    Ok(FlareOutput {
-        patient_id: c.patient_id,
-        visits: c
-            .headers
-            .into_iter()
-            .zip(&c.results)
-            .map(|(visit, r)| FlareVisit {
-                visit,
-                sledai_flare: SledaiFlareOut::new(&r.sledai_flare),
-                sfi: SfiOut::new(&r.sfi),
-            })
-            .collect(),
+fn run(
+    input: VisitsInput,
+    config: &MeasureConfig,
+) -> Result<PerVisitOutput<FlareVisit>, InputError> {
+    per_visit(input, config, |r, _| FlareVisit {
+        sledai_flare: SledaiFlareOut::new(&r.sledai_flare),
+        sfi: SfiOut::new(&r.sfi),
     })
 }
 
 /// `sledger score flare`.
-pub static MEASURE: Typed<VisitsInput, FlareOutput> = Typed::new(
+pub static MEASURE: Typed<VisitsInput, PerVisitOutput<FlareVisit>> = Typed::new(
     "flare",
     "SLEDAI-based flare (Gladman 2000) and SELENA flare index vs the previous assessment, per visit",
     "sle-activity.md §2",

@@ -7,7 +7,7 @@ use sledger_core::measures::lldas::Lldas;
 use sledger_core::{InputError, MeasureConfig};
 
 use crate::measure::Typed;
-use crate::wire::visits::{StatusOut, VisitHeader, VisitsInput, compute, known};
+use crate::wire::visits::{PerVisitOutput, StatusOut, VisitsInput, known, per_visit};
 
 /// The five items (sle-activity §4.1): true / false / null (unknown or skipped).
 #[derive(Debug, Serialize, JsonSchema)]
@@ -51,40 +51,12 @@ impl LldasOut {
     }
 }
 
-/// One visit of `lldas`.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct LldasVisit {
-    #[serde(flatten)]
-    pub visit: VisitHeader,
-    #[serde(flatten)]
-    pub lldas: LldasOut,
-}
-
-/// The result of `lldas`: one entry per input visit, in order.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct LldasOutput {
-    pub patient_id: Option<String>,
-    pub visits: Vec<LldasVisit>,
-}
-
-fn run(input: VisitsInput, config: &MeasureConfig) -> Result<LldasOutput, InputError> {
-    let c = compute(input, config)?;
-    Ok(LldasOutput {
-        patient_id: c.patient_id,
-        visits: c
-            .headers
-            .into_iter()
-            .zip(&c.results)
-            .map(|(visit, r)| LldasVisit {
-                visit,
-                lldas: LldasOut::new(&r.lldas),
-            })
-            .collect(),
-    })
+fn run(input: VisitsInput, config: &MeasureConfig) -> Result<PerVisitOutput<LldasOut>, InputError> {
+    per_visit(input, config, |r, _| LldasOut::new(&r.lldas))
 }
 
 /// `sledger score lldas`.
-pub static MEASURE: Typed<VisitsInput, LldasOutput> = Typed::new(
+pub static MEASURE: Typed<VisitsInput, PerVisitOutput<LldasOut>> = Typed::new(
     "lldas",
     "Lupus Low Disease Activity State (Franklyn 2016), five items per visit",
     "sle-activity.md §4",

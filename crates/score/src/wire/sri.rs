@@ -8,7 +8,7 @@ use sledger_core::measures::sri::{SriComponents, SriResult};
 use sledger_core::{InputError, MeasureConfig};
 
 use crate::measure::Typed;
-use crate::wire::visits::{StatusOut, VisitHeader, VisitsInput, compute, known};
+use crate::wire::visits::{PerVisitOutput, StatusOut, VisitsInput, known, per_visit};
 
 /// One responder index at one visit (sle-activity §3.4, §10 `sri`/`msri`).
 #[derive(Debug, Serialize, JsonSchema)]
@@ -37,11 +37,9 @@ impl SriOut {
     }
 }
 
-/// One visit of `sri`.
+/// SRI and mSRI at one visit.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SriVisitOut {
-    #[serde(flatten)]
-    pub visit: VisitHeader,
     pub sri: SriOut,
     pub msri: SriOut,
     /// Exploratory surrogate, only with `sri_variant_without_bilag = msri_plus_no_new_organ`.
@@ -49,33 +47,19 @@ pub struct SriVisitOut {
     pub msri_no_new_organ: Option<SriOut>,
 }
 
-/// The result of `sri`: one entry per input visit, in order.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct SriOutput {
-    pub patient_id: Option<String>,
-    pub visits: Vec<SriVisitOut>,
-}
-
-fn run(input: VisitsInput, config: &MeasureConfig) -> Result<SriOutput, InputError> {
-    let c = compute(input, config)?;
-    Ok(SriOutput {
-        patient_id: c.patient_id,
-        visits: c
-            .headers
-            .into_iter()
-            .zip(&c.results)
-            .map(|(visit, r)| SriVisitOut {
-                visit,
-                sri: SriOut::new(&r.sri.sri),
-                msri: SriOut::new(&r.sri.msri),
-                msri_no_new_organ: r.sri.msri_no_new_organ.as_ref().map(SriOut::new),
-            })
-            .collect(),
+fn run(
+    input: VisitsInput,
+    config: &MeasureConfig,
+) -> Result<PerVisitOutput<SriVisitOut>, InputError> {
+    per_visit(input, config, |r, _| SriVisitOut {
+        sri: SriOut::new(&r.sri.sri),
+        msri: SriOut::new(&r.sri.msri),
+        msri_no_new_organ: r.sri.msri_no_new_organ.as_ref().map(SriOut::new),
     })
 }
 
 /// `sledger score sri`.
-pub static MEASURE: Typed<VisitsInput, SriOutput> = Typed::new(
+pub static MEASURE: Typed<VisitsInput, PerVisitOutput<SriVisitOut>> = Typed::new(
     "sri",
     "SRI-n (with BILAG) and the BILAG-free mSRI-n vs baseline, per visit",
     "sle-activity.md §3",

@@ -256,6 +256,43 @@ pub struct VisitHeader {
     pub visit_type: Option<VisitType>,
 }
 
+/// One visit's identity followed by one longitudinal measure's fields.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PerVisit<T> {
+    #[serde(flatten)]
+    pub visit: VisitHeader,
+    #[serde(flatten)]
+    pub result: T,
+}
+
+/// The result of a longitudinal measure: one entry per input visit, in order.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PerVisitOutput<T> {
+    pub patient_id: Option<String>,
+    pub visits: Vec<PerVisit<T>>,
+}
+
+/// Runs the course driver over `input` and shapes each visit's result with `shape`.
+pub fn per_visit<T>(
+    input: VisitsInput,
+    config: &MeasureConfig,
+    shape: impl Fn(&VisitResult, &MeasureConfig) -> T,
+) -> Result<PerVisitOutput<T>, InputError> {
+    let c = compute(input, config)?;
+    Ok(PerVisitOutput {
+        patient_id: c.patient_id,
+        visits: c
+            .headers
+            .into_iter()
+            .zip(&c.results)
+            .map(|(visit, r)| PerVisit {
+                visit,
+                result: shape(r, &c.config),
+            })
+            .collect(),
+    })
+}
+
 /// A computed course with the visits' identities.
 #[derive(Debug)]
 pub struct Computed {
