@@ -9,6 +9,7 @@ pub mod dictionary;
 pub mod error;
 pub mod logic;
 pub mod measures;
+pub mod protocol;
 pub mod sex;
 pub mod status;
 pub mod units;
