@@ -155,5 +155,23 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// Issue #3 "Speed": `sledger patient show` for five years of monthly visits (60 visits, ~30
+/// observations each) must take < 20 ms; this is the derivation part, record already parsed.
+fn patient_record_60_visits(c: &mut Criterion) {
+    let record = sledger_core::record::derive::sixty_visit_record();
+    let config = MeasureConfig::default();
+    let mut group = c.benchmark_group("record");
+    group.sample_size(30);
+    group.bench_function("patient_record_60_visits", |b| {
+        b.iter(|| {
+            black_box(sledger_core::record::visit_measures(
+                black_box(&record),
+                &config,
+            ))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, patient_record_60_visits);
 criterion_main!(benches);

@@ -7,9 +7,11 @@
 pub mod config;
 pub mod dictionary;
 pub mod error;
+pub mod infusion;
 pub mod logic;
 pub mod measures;
 pub mod protocol;
+pub mod record;
 pub mod sex;
 pub mod status;
 pub mod units;

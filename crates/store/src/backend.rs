@@ -1,0 +1,302 @@
+//! The two databases behind one small interface: SQL text with `$1…$n` placeholders (both
+//! SQLite and PostgreSQL accept them), parameters and columns of the two types the schema
+//! uses (TEXT and BIGINT).
+//!
+//! Written here rather than with `sqlx::Any`, which DESIGN §8 rules out; the dispatch is an
+//! enum per pool, transaction and row, so every query is one string for both backends.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
+
+use crate::error::StoreError;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two databases.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A value bound to a `$n` placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_owned())
+    }
+}
+
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl From<&String> for Param {
+    fn from(v: &String) -> Self {
+        Param::Text(v.clone())
+    }
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<bool> for Param {
+    fn from(v: bool) -> Self {
+        Param::Int(i64::from(v))
+    }
+}
+
+impl<T: Into<Param>> From<Option<T>> for Param {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+
+/// A row read from either database.
+#[derive(Debug)]
+pub enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+impl Row {
+    /// The TEXT column at `index` (None for NULL).
+    pub fn text(&self, index: usize) -> Result<Option<String>, StoreError> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(index)?,
+            Row::Postgres(r) => r.try_get(index)?,
+        })
+    }
+
+    /// The TEXT column at `index`, which the schema declares NOT NULL.
+    pub fn req_text(&self, index: usize) -> Result<String, StoreError> {
+        self.text(index)?
+            .ok_or(StoreError::Corrupt("a NOT NULL text column is NULL"))
+    }
+
+    /// The BIGINT column at `index` (None for NULL).
+    pub fn int(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(index)?,
+            Row::Postgres(r) => r.try_get(index)?,
+        })
+    }
+
+    /// The BIGINT column at `index`, which the schema declares NOT NULL.
+    pub fn req_int(&self, index: usize) -> Result<i64, StoreError> {
+        self.int(index)?
+            .ok_or(StoreError::Corrupt("a NOT NULL integer column is NULL"))
+    }
+}
+
+/// An open transaction on either database. Dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut q = $query;
+        for p in $params {
+            q = match p {
+                Param::Text(s) => q.bind(s.clone()),
+                Param::Int(i) => q.bind(*i),
+                Param::Null => q.bind(None::<String>),
+            };
+        }
+        q
+    }};
+}
+
+impl Tx {
+    /// Runs a statement; returns the number of rows it affected.
+    pub async fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64, StoreError> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), params)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs a query and returns all its rows.
+    pub async fn fetch_all(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>, StoreError> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), params)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), params)
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect(),
+        })
+    }
+
+    /// Runs a query expected to return at most one row.
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.fetch_all(sql, params).await?.into_iter().next())
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Which database this transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The PostgreSQL transaction, for COPY.
+    pub fn postgres(&mut self) -> Option<&mut Transaction<'static, Postgres>> {
+        match self {
+            Tx::Postgres(tx) => Some(tx),
+            Tx::Sqlite(_) => None,
+        }
+    }
+}
+
+/// Where the database is: `sqlite://PATH` (also `sqlite:PATH`) or `postgres://…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    pub backend: Backend,
+    pub url: String,
+}
+
+impl FromStr for DbUrl {
+    type Err = StoreError;
+
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Config(format!(
+                "--db {url:?}: expected sqlite://PATH or postgres://USER@HOST:PORT/DATABASE"
+            )));
+        };
+        Ok(DbUrl {
+            backend,
+            url: url.to_owned(),
+        })
+    }
+}
+
+impl Pool {
+    /// Connects and runs the embedded migrations (DESIGN §5). SQLite: WAL, foreign keys, a
+    /// busy timeout, the file created if missing.
+    pub async fn connect(url: &DbUrl) -> Result<Pool, StoreError> {
+        let pool = match url.backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(&url.url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30));
+                Pool::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(4)
+                        .connect_with(options)
+                        .await?,
+                )
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(&url.url)?;
+                Pool::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(8)
+                        .connect_with(options)
+                        .await?,
+                )
+            }
+        };
+        pool.migrate().await?;
+        Ok(pool)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = sqlx::migrate!("./migrations");
+        match self {
+            Pool::Sqlite(p) => migrator.run(p).await?,
+            Pool::Postgres(p) => migrator.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Begins a write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// concurrent writers queue on the busy timeout instead of failing on upgrade.
+    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Begins a read transaction (one consistent snapshot).
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! sledger-store: a study's facts on SQLite (default) or PostgreSQL (DESIGN §3, §5).
+//!
+//! Facts are captured once and kept forever: a correction writes a new version with who, when
+//! and why ([`fact`]); every write appends to the study's tamper-evident audit chain in the same
+//! transaction ([`audit`], [`write`]). Measures are never stored: readers get facts and
+//! sledger-core computes the measures. The only crate that speaks SQL (ARCHITECTURE.md).
+
+pub mod audit;
+pub mod backend;
+pub mod error;
+pub mod fact;
+pub mod observations;
+pub mod study;
+pub mod write;
+
+pub use backend::{Backend, DbUrl, Pool};
+pub use error::StoreError;
+pub use study::{NewPatient, PatientRef, Study};
+pub use write::{Actor, Write};
+
+/// The study store: a connection pool with the schema migrated.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Opens (and creates or migrates) the database at `url`: `sqlite://PATH` or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let url: DbUrl = url.parse()?;
+        Ok(Store {
+            pool: Pool::connect(&url).await?,
+        })
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Closes the pool (waits for connections to return).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,206 @@
+//! One write: a transaction, the study's audit chain and who is writing. Every fact written
+//! through it gets its audit entry in the same transaction (DESIGN invariant 4); dropping it
+//! without [`Write::commit`] rolls everything back.
+
+use serde_json::{Map, Value};
+
+use crate::audit::{AuditRecord, Chain};
+use crate::backend::{Pool, Tx};
+use crate::error::StoreError;
+use crate::fact::{FactTable, FactVersion};
+
+/// Who is writing (a user name, or `sledger-cli:<login>` for the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+/// A new identifier: UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The current time as an RFC 3339 UTC timestamp.
+pub fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// An open write on one study.
+#[derive(Debug)]
+pub struct Write {
+    pub tx: Tx,
+    chain: Chain,
+    actor: Actor,
+    at: String,
+    study_id: String,
+}
+
+impl Write {
+    /// Begins a write on `study_id` and locks its audit chain.
+    pub async fn begin(pool: &Pool, study_id: &str, actor: &Actor) -> Result<Write, StoreError> {
+        let mut tx = pool.begin_write().await?;
+        let chain = Chain::open(&mut tx, study_id).await?;
+        Ok(Write {
+            tx,
+            chain,
+            actor: actor.clone(),
+            at: now(),
+            study_id: study_id.to_owned(),
+        })
+    }
+
+    pub fn study_id(&self) -> &str {
+        &self.study_id
+    }
+
+    /// The timestamp of this write.
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+
+    /// Appends an audit entry for something that is not a fact row (a study, a refusal).
+    pub async fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        before: Option<String>,
+        after: Option<String>,
+        reason: Option<String>,
+    ) -> Result<(), StoreError> {
+        let record = AuditRecord {
+            actor: self.actor.0.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.to_owned(),
+            before,
+            after,
+            reason,
+        };
+        self.chain.append(&mut self.tx, &self.at, record).await?;
+        Ok(())
+    }
+
+    /// Records a new fact (version 1 of a new entity) and its audit entry; returns the entity id.
+    pub async fn create(
+        &mut self,
+        table: &FactTable,
+        values: Map<String, Value>,
+    ) -> Result<String, StoreError> {
+        let entity_id = new_id();
+        let fact = FactVersion {
+            id: new_id(),
+            entity_id: entity_id.clone(),
+            version: 1,
+            retracted: false,
+            recorded_at: self.at.clone(),
+            recorded_by: self.actor.0.clone(),
+            reason: None,
+            values,
+        };
+        table.insert(&mut self.tx, &self.study_id, &fact).await?;
+        self.audit(
+            "create",
+            table.name,
+            &entity_id,
+            None,
+            Some(fact.to_json()),
+            None,
+        )
+        .await?;
+        Ok(entity_id)
+    }
+
+    /// Writes a new version of `entity_id` with `changes` applied (a correction), with the
+    /// reason; the old version stays. Returns the new version.
+    pub async fn supersede(
+        &mut self,
+        table: &FactTable,
+        entity_id: &str,
+        changes: Map<String, Value>,
+        reason: &str,
+    ) -> Result<FactVersion, StoreError> {
+        self.new_version(table, entity_id, changes, false, reason)
+            .await
+    }
+
+    /// Withdraws `entity_id` (recorded in error): a new version marked retracted, with the
+    /// reason. Nothing is deleted.
+    pub async fn retract(
+        &mut self,
+        table: &FactTable,
+        entity_id: &str,
+        reason: &str,
+    ) -> Result<FactVersion, StoreError> {
+        self.new_version(table, entity_id, Map::new(), true, reason)
+            .await
+    }
+
+    async fn new_version(
+        &mut self,
+        table: &FactTable,
+        entity_id: &str,
+        changes: Map<String, Value>,
+        retracted: bool,
+        reason: &str,
+    ) -> Result<FactVersion, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(
+                sledger_core::InputError::new("reason", "", "a correction needs a reason").into(),
+            );
+        }
+        let Some(current) = table
+            .current(&mut self.tx, &self.study_id, entity_id)
+            .await?
+        else {
+            return Err(StoreError::NotFound {
+                entity: table.name,
+                key: entity_id.to_owned(),
+            });
+        };
+        if current.retracted {
+            return Err(StoreError::Input(sledger_core::InputError::new(
+                "entity_id",
+                entity_id,
+                "this fact was retracted; record a new one instead",
+            )));
+        }
+        let mut values = current.values.clone();
+        for (column, value) in changes {
+            if table.column(&column).is_none() {
+                return Err(sledger_core::InputError::new(
+                    "column",
+                    &column,
+                    format!("{} has no column {column}", table.name),
+                )
+                .into());
+            }
+            values.insert(column, value);
+        }
+        let next = FactVersion {
+            id: new_id(),
+            entity_id: entity_id.to_owned(),
+            version: current.version + 1,
+            retracted,
+            recorded_at: self.at.clone(),
+            recorded_by: self.actor.0.clone(),
+            reason: Some(reason.to_owned()),
+            values,
+        };
+        table.insert(&mut self.tx, &self.study_id, &next).await?;
+        let action = if retracted { "retract" } else { "supersede" };
+        self.audit(
+            action,
+            table.name,
+            entity_id,
+            Some(current.to_json()),
+            Some(next.to_json()),
+            Some(reason.to_owned()),
+        )
+        .await?;
+        Ok(next)
+    }
+
+    /// Commits the facts and their audit entries together.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await
+    }
+}

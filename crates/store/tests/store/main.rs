@@ -1,0 +1,8 @@
+//! The study store's test suite, run on SQLite and on PostgreSQL (one binary, STYLE.md).
+// Test stories are plain async fns called by #[tokio::test]s: unwrapping there is a failing test.
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod audit_chain;
+mod facts;
