@@ -1,3 +1,56 @@
-//! One module per subcommand.
+//! One module per subcommand, and what they share: the database and the actor.
 
+pub mod observation;
 pub mod score;
+
+use std::future::Future;
+use std::process::ExitCode;
+
+use clap::Args;
+use sledger_store::{Actor, Store};
+
+/// Where the study store is and who is writing (global options).
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// The study store: sqlite://PATH or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(
+        long,
+        global = true,
+        env = "SLEDGER_DB",
+        default_value = "sqlite://./sledger.db"
+    )]
+    pub db: String,
+    /// Who is writing, for the audit trail (default: cli:$USER).
+    #[arg(long, global = true, env = "SLEDGER_ACTOR")]
+    pub actor: Option<String>,
+}
+
+impl DbArgs {
+    /// Opens the store (creating and migrating it as needed).
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.db)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the study store {}: {e}", self.db))
+    }
+
+    /// The actor named on the command line, or `cli:$USER`.
+    pub fn actor(&self) -> Actor {
+        let name = self.actor.clone().unwrap_or_else(|| {
+            format!(
+                "cli:{}",
+                std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+            )
+        });
+        Actor(name)
+    }
+}
+
+/// Runs an async command on a multi-threaded runtime (store commands).
+pub fn run_async(
+    command: impl Future<Output = anyhow::Result<ExitCode>>,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(command)
+}

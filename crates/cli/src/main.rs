@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "sledger", version, about, long_about = None)]
 struct Cli {
+    #[command(flatten)]
+    db: commands::DbArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -19,12 +21,16 @@ struct Cli {
 enum Command {
     /// Compute a clinical measure from JSON inputs (a JSON array in, a JSON array out).
     Score(commands::score::ScoreArgs),
+    /// Observations in bulk: `sledger observation import FILE.csv --study CODE`.
+    #[command(subcommand)]
+    Observation(commands::observation::ObservationCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Score(args) => commands::score::run(&args),
+        Command::Observation(cmd) => commands::run_async(commands::observation::run(&cli.db, cmd)),
     };
     match outcome {
         Ok(code) => code,

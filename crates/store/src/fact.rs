@@ -325,6 +325,23 @@ impl FactTable {
         rows.iter().map(|r| self.read(r)).collect()
     }
 
+    /// The current, not retracted, version of every entity of the study.
+    pub async fn current_all(
+        &self,
+        tx: &mut Tx,
+        study_id: &str,
+    ) -> Result<Vec<FactVersion>, StoreError> {
+        let sql = format!(
+            "SELECT {list} FROM {t} f WHERE f.study_id = $1 AND f.retracted = 0 \
+             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id) \
+             ORDER BY f.entity_id",
+            list = self.select_list(),
+            t = self.name,
+        );
+        let rows = tx.fetch_all(&sql, &[study_id.into()]).await?;
+        rows.iter().map(|r| self.read(r)).collect()
+    }
+
     /// The current, not retracted, version of every entity whose `column` equals `value`.
     pub async fn current_where(
         &self,

@@ -265,6 +265,13 @@ impl Store {
             })
     }
 
+    /// Every current patient of the study, by entity id.
+    pub async fn patients(&self, study: &Study) -> Result<Vec<PatientRef>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let rows = fact::PATIENT.current_all(&mut tx, &study.study_id).await?;
+        rows.iter().map(PatientRef::from_fact).collect()
+    }
+
     /// Records an infusion of the cell product for a patient; returns its entity id.
     pub async fn record_infusion(
         &self,

@@ -5,4 +5,5 @@
 mod harness;
 
 mod audit_chain;
+mod bulk_observations;
 mod facts;

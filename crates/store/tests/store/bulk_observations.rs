@@ -1,0 +1,121 @@
+//! Observations in bulk: one transaction and one audit entry per batch, on both backends
+//! (multi-row INSERT on SQLite, COPY on PostgreSQL).
+
+use jiff::civil::date;
+use rust_decimal_macros::dec;
+use sledger_core::record::observation::{
+    Observation, ObservationReport, ObservationSource, ObservationValue,
+};
+use sledger_store::audit::{self, Verification};
+use sledger_store::observations::NewObservation;
+
+use crate::facts::{index_study, patient};
+use crate::harness::{TestDb, actor, on_both_backends};
+
+fn creatinine(patient_id: &str, value: rust_decimal::Decimal, day: i8) -> NewObservation {
+    NewObservation {
+        patient_id: patient_id.to_owned(),
+        visit_id: None,
+        observation: Observation::parse(ObservationReport {
+            code_system: "http://loinc.org".into(),
+            code: "2160-0".into(),
+            value: ObservationValue::Quantity(value),
+            unit: Some("mg/dL".into()),
+            reference_low: Some(dec!(0.5)),
+            reference_high: Some(dec!(1.1)),
+            effective: date(2017, 3, day),
+            specimen: None,
+            source: ObservationSource::Csv {
+                import_id: "import-1".into(),
+            },
+        })
+        .expect("a valid creatinine"),
+    }
+}
+
+async fn a_batch_is_one_transaction_and_one_audit_entry(db: &TestDb) {
+    let study = index_study(&db.store).await;
+    let p = db
+        .store
+        .enroll(&actor(), &study, &patient("VLD-001"))
+        .await
+        .expect("enrolled");
+    // 1,234 rows: more than one multi-row INSERT statement, one transaction.
+    let batch: Vec<NewObservation> = (0..1234)
+        .map(|i| {
+            creatinine(
+                &p.entity_id,
+                rust_decimal::Decimal::new(50 + i % 250, 2),
+                (i % 28 + 1) as i8,
+            )
+        })
+        .collect();
+    let written = db
+        .store
+        .record_observations(&actor(), &study, &batch)
+        .await
+        .expect("recorded");
+    assert_eq!(written, 1234);
+
+    let mut tx = db.store.pool().begin_read().await.expect("read");
+    let rows = tx
+        .fetch_all(
+            "SELECT code, value_decimal, raw_unit, source, import_id, reference_low FROM observation WHERE study_id = $1 ORDER BY id",
+            &[study.study_id.as_str().into()],
+        )
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1234);
+    assert_eq!(rows[0].text(0).expect("code").as_deref(), Some("2160-0"));
+    for row in &rows {
+        let value = row.text(1).expect("value").expect("a decimal");
+        assert!(
+            value.len() == 4 && value.as_bytes()[1] == b'.',
+            "the decimal as reported, exactly: {value}"
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r.text(1).expect("value").as_deref() == Some("0.50")),
+        "trailing zeros kept"
+    );
+    assert_eq!(rows[0].text(2).expect("unit").as_deref(), Some("mg/dL"));
+    assert_eq!(rows[0].text(3).expect("source").as_deref(), Some("csv"));
+    assert_eq!(
+        rows[0].text(4).expect("import").as_deref(),
+        Some("import-1")
+    );
+    assert_eq!(rows[0].text(5).expect("ref").as_deref(), Some("0.5"));
+    drop(tx);
+
+    let log = audit::log(db.store.pool(), &study.study_id, 1, 100)
+        .await
+        .expect("log");
+    let import = log.last().expect("an entry for the batch");
+    assert_eq!(
+        (import.record.action.as_str(), import.record.entity.as_str()),
+        ("import", "observation")
+    );
+    assert!(
+        import
+            .record
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("\"count\":1234") && a.contains("rows_sha256"))
+    );
+    assert!(matches!(
+        audit::verify(db.store.pool(), &study.study_id)
+            .await
+            .expect("verify"),
+        Verification::Intact { .. }
+    ));
+    assert_eq!(
+        db.store
+            .record_observations(&actor(), &study, &[])
+            .await
+            .expect("empty"),
+        0
+    );
+}
+
+on_both_backends!(a_batch_is_one_transaction_and_one_audit_entry);
