@@ -1,7 +1,16 @@
 //! One module per subcommand, and what they share: the database and the actor.
 
+pub mod audit;
+pub mod correct;
+pub mod infusion;
 pub mod observation;
+pub mod patient;
+pub mod patient_show;
+pub mod power;
+pub mod refusal;
 pub mod score;
+pub mod study;
+pub mod visit;
 
 use std::future::Future;
 use std::process::ExitCode;

@@ -24,6 +24,26 @@ enum Command {
     /// Observations in bulk: `sledger observation import FILE.csv --study CODE`.
     #[command(subcommand)]
     Observation(commands::observation::ObservationCommand),
+    /// Studies: `sledger study create --protocol FILE`, `sledger study list`.
+    #[command(subcommand)]
+    Study(commands::study::StudyCommand),
+    /// Patients: `sledger patient enroll …`, `sledger patient show CODE --study CODE`.
+    #[command(subcommand)]
+    Patient(commands::patient::PatientCommand),
+    /// Cell-product infusions: `sledger infusion record …`.
+    #[command(subcommand)]
+    Infusion(commands::infusion::InfusionCommand),
+    /// Visits: `sledger visit record FILE.json --study CODE`.
+    #[command(subcommand)]
+    Visit(commands::visit::VisitCommand),
+    /// Correct (supersede) or retract a recorded fact, with a reason.
+    Correct(commands::correct::CorrectArgs),
+    /// The audit trail: `sledger audit log`, `sledger audit verify`.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Sample size and power for the randomized trial (renal.md §7.3).
+    #[command(subcommand)]
+    Power(commands::power::PowerCommand),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +51,13 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Score(args) => commands::score::run(&args),
         Command::Observation(cmd) => commands::run_async(commands::observation::run(&cli.db, cmd)),
+        Command::Study(cmd) => commands::run_async(commands::study::run(&cli.db, cmd)),
+        Command::Patient(cmd) => commands::run_async(commands::patient::run(&cli.db, cmd)),
+        Command::Infusion(cmd) => commands::run_async(commands::infusion::run(&cli.db, cmd)),
+        Command::Visit(cmd) => commands::run_async(commands::visit::run(&cli.db, cmd)),
+        Command::Correct(args) => commands::run_async(commands::correct::run(&cli.db, &args)),
+        Command::Audit(cmd) => commands::run_async(commands::audit::run(&cli.db, cmd)),
+        Command::Power(cmd) => commands::power::run(&cmd),
     };
     match outcome {
         Ok(code) => code,

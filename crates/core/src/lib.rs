@@ -11,6 +11,7 @@ pub mod infusion;
 pub mod logic;
 pub mod measures;
 pub mod protocol;
+pub mod randomization;
 pub mod record;
 pub mod sex;
 pub mod status;

@@ -36,7 +36,10 @@ pub enum Pool {
 pub enum Param {
     Text(String),
     Int(i64),
+    /// A NULL text value.
     Null,
+    /// A NULL integer: PostgreSQL refuses a text-typed NULL for a BIGINT column.
+    NullInt,
 }
 
 impl From<&str> for Param {
@@ -127,6 +130,7 @@ macro_rules! bind_all {
                 Param::Text(s) => q.bind(s.clone()),
                 Param::Int(i) => q.bind(*i),
                 Param::Null => q.bind(None::<String>),
+                Param::NullInt => q.bind(None::<i64>),
             };
         }
         q

@@ -376,14 +376,15 @@ impl FactTable {
 
 fn to_param(value: Option<&Value>, ty: ColumnType) -> Param {
     match (value, ty) {
-        (None | Some(Value::Null), _) => Param::Null,
+        (None | Some(Value::Null), Int) => Param::NullInt,
+        (None | Some(Value::Null), Text) => Param::Null,
         (Some(Value::String(s)), Text) => Param::Text(s.clone()),
-        (Some(Value::Number(n)), Int) => n.as_i64().map_or(Param::Null, Param::Int),
+        (Some(Value::Number(n)), Int) => n.as_i64().map_or(Param::NullInt, Param::Int),
         (Some(Value::Bool(b)), Int) => Param::Int(i64::from(*b)),
         (Some(other), Text) => Param::Text(other.to_string()),
         (Some(other), Int) => other
             .as_str()
             .and_then(|s| s.parse().ok())
-            .map_or(Param::Null, Param::Int),
+            .map_or(Param::NullInt, Param::Int),
     }
 }

@@ -5,17 +5,28 @@
 //! transaction ([`audit`], [`write`]). Measures are never stored: readers get facts and
 //! sledger-core computes the measures. The only crate that speaks SQL (ARCHITECTURE.md).
 
+pub mod adverse_event;
 pub mod audit;
 pub mod backend;
+pub mod column;
+pub mod correct;
 pub mod error;
 pub mod fact;
+pub mod medication;
+mod observation_row;
 pub mod observations;
+pub mod patient_record;
+pub mod sledai_item;
 pub mod study;
+pub mod visit;
+pub mod visit_facts;
 pub mod write;
 
 pub use backend::{Backend, DbUrl, Pool};
 pub use error::StoreError;
+pub use patient_record::{PatientChart, StoredVisit};
 pub use study::{NewPatient, PatientRef, Study};
+pub use visit::{RecordedVisitSummary, VisitSubmission, VisitTiming};
 pub use write::{Actor, Write};
 
 /// The study store: a connection pool with the schema migrated.

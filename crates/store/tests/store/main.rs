@@ -7,3 +7,4 @@ mod harness;
 mod audit_chain;
 mod bulk_observations;
 mod facts;
+mod visits;

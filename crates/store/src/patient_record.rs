@@ -1,0 +1,249 @@
+//! Reading a patient's record: every current, not retracted fact of the patient, parsed back
+//! through the same core parsers that accepted it, into `sledger_core::record::PatientRecord`
+//! (DESIGN §3: facts are stored, measures are derived — `record::visit_measures` computes them;
+//! nothing here computes a measure).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use sledger_core::InputError;
+use sledger_core::measures::pga::Pga;
+use sledger_core::measures::sledai2k::InvestigatorAnswer;
+use sledger_core::protocol::VisitCode;
+use sledger_core::record::observation::Observation;
+use sledger_core::record::patient::{BirthMonth, StudyCode};
+use sledger_core::record::visit::{RecordedVisit, VisitFacts};
+use sledger_core::record::{MedicationExposure, PatientRecord};
+
+use crate::Store;
+use crate::adverse_event::{self, AdverseEvent};
+use crate::column;
+use crate::error::StoreError;
+use crate::fact::{self, FactVersion};
+use crate::study::{PatientRef, Study, find_patient};
+use crate::{medication, observation_row, sledai_item, visit_facts};
+
+/// A visit as stored, with its place in the schedule (what the record itself does not keep).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVisit {
+    pub visit_id: String,
+    pub code: VisitCode,
+    pub date: Date,
+    pub study_day: Option<i64>,
+    /// in_window, early, late, unscheduled, pending_infusion, no_infusion.
+    pub window_status: String,
+    pub window_days_off: i64,
+}
+
+/// A protocol deviation as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDeviation {
+    pub visit_id: Option<String>,
+    pub kind: String,
+    pub description: String,
+}
+
+/// A patient's chart: the core record, plus the stored visits in the record's visit order and
+/// the facts no measure reads (adverse events, deviations).
+#[derive(Debug, Clone)]
+pub struct PatientChart {
+    pub patient: PatientRef,
+    pub record: PatientRecord,
+    /// Parallel to `record.visits()`.
+    pub visits: Vec<StoredVisit>,
+    pub adverse_events: Vec<AdverseEvent>,
+    pub deviations: Vec<StoredDeviation>,
+}
+
+/// Names the stored fact behind a parse error: `observation <entity id>: unit …`.
+fn stored(table: &'static str, f: &FactVersion, e: InputError) -> StoreError {
+    StoreError::Input(InputError {
+        field: format!("{table}[{}].{}", f.entity_id, e.field).into(),
+        ..e
+    })
+}
+
+struct VisitParts {
+    stored: StoredVisit,
+    observations: Vec<Observation>,
+    sledai: [InvestigatorAnswer; 24],
+    pga: Option<Pga>,
+    facts: VisitFacts,
+}
+
+impl Store {
+    /// The core record of the patient with study code `code` (see [`Store::patient_chart`]).
+    pub async fn patient_record(
+        &self,
+        study: &Study,
+        code: &str,
+    ) -> Result<PatientRecord, StoreError> {
+        Ok(self.patient_chart(study, code).await?.record)
+    }
+
+    /// Every current fact of the patient, read in one snapshot and parsed into the record.
+    ///
+    /// Observations recorded without a visit (bulk imports) join the first visit dated on or
+    /// after their collection date — the visit the sample was drawn for — or the last visit
+    /// when none is later [DECISION]; the SLEDAI-2K window reads them by date either way.
+    pub async fn patient_chart(
+        &self,
+        study: &Study,
+        code: &str,
+    ) -> Result<PatientChart, StoreError> {
+        let sid = study.study_id.as_str();
+        let mut tx = self.pool().begin_read().await?;
+        let patient =
+            find_patient(&mut tx, sid, code)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: "patient",
+                    key: code.to_owned(),
+                })?;
+        let pid = patient.entity_id.as_str();
+        let infusion = crate::visit::infusion_date(&mut tx, sid, pid).await?;
+        let visit_rows = fact::VISIT
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let observation_rows = fact::OBSERVATION
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let sledai_rows = fact::SLEDAI_ITEM
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let fact_rows = fact::VISIT_FACT
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let medication_rows = fact::MEDICATION
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let ae_rows = fact::ADVERSE_EVENT
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        let deviation_rows = fact::PROTOCOL_DEVIATION
+            .current_where(&mut tx, sid, "patient_id", pid)
+            .await?;
+        drop(tx);
+
+        // Visits in (date, entity id) order: same-date visits by creation (UUIDv7), §0.3.
+        let mut visits: Vec<VisitParts> = Vec::with_capacity(visit_rows.len());
+        for f in &visit_rows {
+            let v = &f.values;
+            let parsed = (|| {
+                Ok::<_, InputError>(StoredVisit {
+                    visit_id: f.entity_id.clone(),
+                    code: VisitCode::parse("visit_code", column::required_text(v, "visit_code")?)?,
+                    date: column::required_date(v, "visit_date")?,
+                    study_day: column::int(v, "study_day")?,
+                    window_status: column::required_text(v, "window_status")?.to_owned(),
+                    window_days_off: column::int(v, "window_days_off")?.unwrap_or(0),
+                })
+            })()
+            .map_err(|e| stored("visit", f, e))?;
+            visits.push(VisitParts {
+                stored: parsed,
+                observations: Vec::new(),
+                sledai: [InvestigatorAnswer::default(); 24],
+                pga: None,
+                facts: VisitFacts::default(),
+            });
+        }
+        visits.sort_by(|a, b| {
+            (a.stored.date, &a.stored.visit_id).cmp(&(b.stored.date, &b.stored.visit_id))
+        });
+        let index: HashMap<String, usize> = visits
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.stored.visit_id.clone(), i))
+            .collect();
+        let visit_of = |f: &FactVersion| {
+            column::text(&f.values, "visit_id").and_then(|id| index.get(id).copied())
+        };
+
+        for f in &observation_rows {
+            let o = observation_row::parse(&f.values).map_err(|e| stored("observation", f, e))?;
+            let slot = visit_of(f).or_else(|| {
+                let by_date = visits.iter().position(|v| v.stored.date >= o.effective());
+                by_date.or(visits.len().checked_sub(1))
+            });
+            if let Some(i) = slot {
+                visits[i].observations.push(o);
+            }
+        }
+        for f in &sledai_rows {
+            let (d, answer) =
+                sledai_item::parse(&f.values).map_err(|e| stored("sledai_item", f, e))?;
+            if let Some(i) = visit_of(f) {
+                visits[i].sledai[d.index()] = answer;
+            }
+        }
+        for f in &fact_rows {
+            let Some(i) = visit_of(f) else { continue };
+            let (name, value) = (
+                column::required_text(&f.values, "name"),
+                column::required_text(&f.values, "value"),
+            );
+            let parts = &mut visits[i];
+            name.and_then(|n| value.map(|v| (n, v)))
+                .and_then(|(n, v)| visit_facts::apply(&mut parts.facts, &mut parts.pga, n, v))
+                .map_err(|e| stored("visit_fact", f, e))?;
+        }
+        let medications: Vec<MedicationExposure> = medication_rows
+            .iter()
+            .map(|f| medication::parse(&f.values).map_err(|e| stored("medication", f, e)))
+            .collect::<Result<_, _>>()?;
+        let adverse_events: Vec<AdverseEvent> = ae_rows
+            .iter()
+            .map(|f| adverse_event::parse(&f.values).map_err(|e| stored("adverse_event", f, e)))
+            .collect::<Result<_, _>>()?;
+        let deviations = deviation_rows
+            .iter()
+            .map(|f| StoredDeviation {
+                visit_id: column::text(&f.values, "visit_id").map(str::to_owned),
+                kind: column::text(&f.values, "kind")
+                    .unwrap_or_default()
+                    .to_owned(),
+                description: column::text(&f.values, "description")
+                    .unwrap_or_default()
+                    .to_owned(),
+            })
+            .collect();
+
+        let mut stored_visits = Vec::with_capacity(visits.len());
+        let mut recorded = Vec::with_capacity(visits.len());
+        for v in visits {
+            recorded.push(
+                RecordedVisit::new(
+                    v.stored.code,
+                    v.stored.date,
+                    v.observations,
+                    v.sledai,
+                    v.pga,
+                    v.facts,
+                )
+                .map_err(|e| InputError {
+                    field: format!("visit[{}].{}", v.stored.visit_id, e.field).into(),
+                    ..e
+                })?,
+            );
+            stored_visits.push(v.stored);
+        }
+        let birth_month = i8::try_from(patient.birth_month).unwrap_or(0);
+        let record = PatientRecord::new(
+            StudyCode::parse(&patient.code)?,
+            patient.sex,
+            BirthMonth::new(patient.birth_year, birth_month)?,
+            patient.enrollment_date,
+            infusion,
+            recorded,
+            medications,
+        )?;
+        Ok(PatientChart {
+            patient,
+            record,
+            visits: stored_visits,
+            adverse_events,
+            deviations,
+        })
+    }
+}
