@@ -173,8 +173,9 @@ async fn insert_rows(tx: &mut Tx, rows: &[[Option<String>; 22]]) -> Result<(), S
                 if c > 0 {
                     sql.push(',');
                 }
-                sql.push('$');
-                sql.push_str(&(r * COLUMNS.len() + c + 1).to_string());
+                // Positional `?`: SQLite resolves `$n` names one by one, which is quadratic in
+                // the number of parameters of a multi-row INSERT.
+                sql.push('?');
                 params.push(match value {
                     None => Param::Null,
                     Some(v) if is_int_column(c) => v.parse().map_or(Param::Null, Param::Int),
