@@ -66,22 +66,11 @@ pub static MEASURE: Typed<VisitsInput, PerVisitOutput<LldasOut>> = Typed::new(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measure::{Context, Measure};
+    use crate::wire::visits::test_support::{fixture, score_with_defaults};
     use serde_json::{Value, json};
 
-    const FIXTURE: &str = include_str!("../../../../examples/course-10-1.json");
-
     fn score(input: &Value) -> Result<Value, crate::FieldError> {
-        MEASURE.score(
-            input,
-            &Context {
-                config: &MeasureConfig::default(),
-            },
-        )
-    }
-
-    fn fixture() -> Value {
-        serde_json::from_str(FIXTURE).expect("the §10.1 fixture is JSON")
+        score_with_defaults(&MEASURE, input)
     }
 
     #[test]

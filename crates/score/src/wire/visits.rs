@@ -390,3 +390,30 @@ impl StatusOut {
 pub fn known(t: Tri) -> Option<bool> {
     t.known()
 }
+
+/// What the longitudinal measures' tests share: the §10.1 worked example and scoring with the
+/// spec's default configuration.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use serde_json::Value;
+    use sledger_core::MeasureConfig;
+
+    use crate::FieldError;
+    use crate::measure::{Context, Measure};
+
+    /// sle-activity §10.1 as input (`examples/course-10-1.json`).
+    pub fn fixture() -> Value {
+        serde_json::from_str(include_str!("../../../../examples/course-10-1.json"))
+            .expect("the §10.1 fixture is JSON")
+    }
+
+    /// Scores `input` with the default configuration.
+    pub fn score_with_defaults(measure: &dyn Measure, input: &Value) -> Result<Value, FieldError> {
+        measure.score(
+            input,
+            &Context {
+                config: &MeasureConfig::default(),
+            },
+        )
+    }
+}
