@@ -54,6 +54,20 @@ impl DbArgs {
     }
 }
 
+/// Writes `text` to standard output. A reader that stops early (`sledger … | head`) closes
+/// the pipe: that ends the output quietly instead of panicking as `println!` would.
+pub fn emit(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Runs an async command on a multi-threaded runtime (store commands).
 pub fn run_async(
     command: impl Future<Output = anyhow::Result<ExitCode>>,

@@ -235,6 +235,89 @@ impl FactTable {
         )
     }
 
+    /// The columns of [`FactTable::select_list`], qualified with the alias `f`.
+    fn qualified_columns(&self) -> Vec<String> {
+        [
+            "id",
+            "entity_id",
+            "version",
+            "retracted",
+            "recorded_at",
+            "recorded_by",
+            "reason",
+        ]
+        .into_iter()
+        .chain(self.columns.iter().map(|(c, _)| *c))
+        .map(|c| format!("f.{c}"))
+        .collect()
+    }
+
+    /// Reads the versions that `rest` (`FROM {table} f WHERE …`) selects, in one aggregated
+    /// row ([`Tx::fetch_json_rows`]), ordered by entity and version.
+    async fn read_all(
+        &self,
+        tx: &mut Tx,
+        rest: &str,
+        params: &[Param],
+    ) -> Result<Vec<FactVersion>, StoreError> {
+        let columns = self.qualified_columns();
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let rows = tx.fetch_json_rows(&columns, rest, params).await?;
+        let mut versions = rows
+            .into_iter()
+            .map(|row| self.read_json(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        versions.sort_by(|a, b| (&a.entity_id, a.version).cmp(&(&b.entity_id, b.version)));
+        Ok(versions)
+    }
+
+    /// One row of [`FactTable::read_all`]: the select list's values as JSON.
+    fn read_json(&self, row: Vec<Value>) -> Result<FactVersion, StoreError> {
+        const CORRUPT: StoreError = StoreError::Corrupt("a fact row of the wrong shape");
+        if row.len() != 7 + self.columns.len() {
+            return Err(CORRUPT);
+        }
+        let mut row = row.into_iter();
+        let mut next = || row.next().unwrap_or(Value::Null);
+        let text = |v: Value| match v {
+            Value::String(s) => Ok(s),
+            _ => Err(CORRUPT),
+        };
+        let id = text(next())?;
+        let entity_id = text(next())?;
+        let version = next().as_i64().ok_or(CORRUPT)?;
+        let retracted = next().as_i64().ok_or(CORRUPT)? != 0;
+        let recorded_at = text(next())?;
+        let recorded_by = text(next())?;
+        let reason = match next() {
+            Value::Null => None,
+            other => Some(text(other)?),
+        };
+        let mut values = Map::new();
+        for (name, ty) in self.columns {
+            let value = next();
+            let fits = match (&value, ty) {
+                (Value::Null, _) | (Value::String(_), Text) => true,
+                (Value::Number(n), Int) => n.is_i64(),
+                _ => false,
+            };
+            if !fits {
+                return Err(CORRUPT);
+            }
+            values.insert((*name).to_owned(), value);
+        }
+        Ok(FactVersion {
+            id,
+            entity_id,
+            version,
+            retracted,
+            recorded_at,
+            recorded_by,
+            reason,
+            values,
+        })
+    }
+
     fn read(&self, row: &Row) -> Result<FactVersion, StoreError> {
         let mut values = Map::new();
         for (i, (name, ty)) in self.columns.iter().enumerate() {
@@ -314,15 +397,12 @@ impl FactTable {
         study_id: &str,
         entity_id: &str,
     ) -> Result<Vec<FactVersion>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE study_id = $1 AND entity_id = $2 ORDER BY version",
-            self.select_list(),
+        let rest = format!(
+            "FROM {} f WHERE f.study_id = $1 AND f.entity_id = $2",
             self.name
         );
-        let rows = tx
-            .fetch_all(&sql, &[study_id.into(), entity_id.into()])
-            .await?;
-        rows.iter().map(|r| self.read(r)).collect()
+        self.read_all(tx, &rest, &[study_id.into(), entity_id.into()])
+            .await
     }
 
     /// The current, not retracted, version of every entity of the study.
@@ -331,15 +411,12 @@ impl FactTable {
         tx: &mut Tx,
         study_id: &str,
     ) -> Result<Vec<FactVersion>, StoreError> {
-        let sql = format!(
-            "SELECT {list} FROM {t} f WHERE f.study_id = $1 AND f.retracted = 0 \
-             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id) \
-             ORDER BY f.entity_id",
-            list = self.select_list(),
+        let rest = format!(
+            "FROM {t} f WHERE f.study_id = $1 AND f.retracted = 0 \
+             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id)",
             t = self.name,
         );
-        let rows = tx.fetch_all(&sql, &[study_id.into()]).await?;
-        rows.iter().map(|r| self.read(r)).collect()
+        self.read_all(tx, &rest, &[study_id.into()]).await
     }
 
     /// The current, not retracted, version of every entity whose `column` equals `value`.
@@ -355,18 +432,14 @@ impl FactTable {
             "{column} is a column of {}",
             self.name
         );
-        let sql = format!(
-            "SELECT {list} FROM {t} f WHERE f.study_id = $1 AND f.{column} = $2 AND f.retracted = 0 \
-             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id) \
-             ORDER BY f.entity_id",
-            list = self.select_list(),
+        let rest = format!(
+            "FROM {t} f WHERE f.study_id = $1 AND f.{column} = $2 AND f.retracted = 0 \
+             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id)",
             t = self.name,
         );
-        let rows = tx.fetch_all(&sql, &[study_id.into(), value.into()]).await?;
-        let mut current: Vec<FactVersion> = rows
-            .iter()
-            .map(|r| self.read(r))
-            .collect::<Result<_, _>>()?;
+        let mut current = self
+            .read_all(tx, &rest, &[study_id.into(), value.into()])
+            .await?;
         // A newer version may have moved the entity away from `value`: keep only rows that are
         // still the entity's latest (checked in SQL above) — nothing else to filter.
         current.retain(|f| !f.retracted);

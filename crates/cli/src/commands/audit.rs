@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use sledger_store::audit::{self, Verification};
 
-use super::DbArgs;
 use super::refusal::accepted;
+use super::{DbArgs, emit};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -52,13 +52,13 @@ pub async fn run(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCode>
             let study = accepted!(store.study(&args.study).await);
             let entries =
                 audit::log(store.pool(), &study.study_id, args.from, args.limit.max(0)).await?;
-            match args.format {
-                LogFormat::Json => println!("{}", serde_json::to_string_pretty(&entries)?),
+            let text = match args.format {
+                LogFormat::Json => format!("{}\n", serde_json::to_string_pretty(&entries)?),
                 LogFormat::Table => {
-                    println!("seq\tat\tactor\taction\tentity\tentity_id\treason");
+                    let mut text = "seq\tat\tactor\taction\tentity\tentity_id\treason\n".to_owned();
                     for e in &entries {
-                        println!(
-                            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        text.push_str(&format!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
                             e.seq,
                             e.at,
                             e.record.actor,
@@ -66,10 +66,12 @@ pub async fn run(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCode>
                             e.record.entity,
                             e.record.entity_id,
                             e.record.reason.as_deref().unwrap_or("")
-                        );
+                        ));
                     }
+                    text
                 }
-            }
+            };
+            emit(&text)?;
             ExitCode::SUCCESS
         }
         AuditCommand::Verify(args) => {

@@ -2,8 +2,8 @@
 //!
 //! The file is read as a stream (constant memory); each line is parsed and checked by
 //! sledger-core (`Observation::parse`: code, unit allowed for the code, data-dictionary range);
-//! good rows go to the store in batches of one transaction each, while the next batch is being
-//! parsed. A refused line never stops the others: it is written to the error report (JSON
+//! good rows are prepared as batches here (ids, column text, digest) and written by a writer
+//! task in one transaction each, while the next batch is being parsed. A refused line never stops the others: it is written to the error report (JSON
 //! lines: line, field, value, rule) and the exit code is 1.
 
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ use sledger_core::record::observation::{
     Observation, ObservationReport, ObservationSource, ObservationValue,
 };
 use sledger_core::units::urine_protein::UrineSpecimen;
-use sledger_store::observations::NewObservation;
+use sledger_store::observations::{NewObservation, ObservationBatch};
 
 use super::DbArgs;
 
@@ -93,15 +93,18 @@ async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read {}", args.file.display()))?;
 
     // The writer task stores batches while this task parses the next one.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewObservation>>(2);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<ObservationBatch>(2);
+    let actor = db.actor();
     let writer = {
         let store = store.clone();
         let study = study.clone();
-        let actor = db.actor();
+        let actor = actor.clone();
         tokio::spawn(async move {
             let mut written = 0usize;
             while let Some(batch) = receiver.recv().await {
-                written += store.record_observations(&actor, &study, &batch).await?;
+                written += store
+                    .record_observation_batch(&actor, &study, batch)
+                    .await?;
             }
             Ok::<usize, sledger_store::StoreError>(written)
         })
@@ -119,7 +122,8 @@ async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             Ok(o) => {
                 batch.push(o);
                 if batch.len() == batch_size {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                    let full = store.prepare_observations(&actor, &study, &batch);
+                    batch.clear();
                     if sender.send(full).await.is_err() {
                         break; // the writer failed; its error is reported below
                     }
@@ -136,7 +140,9 @@ async fn import(db: &DbArgs, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if !batch.is_empty() {
-        let _ = sender.send(batch).await;
+        let _ = sender
+            .send(store.prepare_observations(&actor, &study, &batch))
+            .await;
     }
     drop(sender);
     let written = writer.await.context("the store writer stopped")??;

@@ -3,6 +3,7 @@
 //! facts (`record::visit_measures`, DESIGN §3) — nothing here computes a measure; this module
 //! only shapes the results for the terminal or as JSON.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -25,8 +26,8 @@ use sledger_store::PatientChart;
 use sledger_store::column::code_of;
 use sledger_store::medication::agent_code;
 
-use super::DbArgs;
 use super::refusal::accepted;
+use super::{DbArgs, emit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -235,9 +236,12 @@ fn response_text(r: &ResponseResult) -> String {
     }
 }
 
-fn print_table(chart: &PatientChart, measures: &[VisitMeasures]) {
+/// The chart as a text table, one line per visit.
+fn table(chart: &PatientChart, measures: &[VisitMeasures]) -> String {
+    let mut out = String::new();
     let p = &chart.patient;
-    println!(
+    let _ = writeln!(
+        out,
         "patient {}  site {}  sex {}  born {:04}-{:02}  enrolled {}  infusion {}",
         p.code,
         p.site,
@@ -250,7 +254,8 @@ fn print_table(chart: &PatientChart, measures: &[VisitMeasures]) {
             .infusion_date()
             .map_or_else(|| "—".to_owned(), |d| d.to_string())
     );
-    println!(
+    let _ = writeln!(
+        out,
         "{:<10} {:<11} {:>5} {:<16} {:>9} {:>5} {:>16} {:<13} {:<13} {:>8} {:>7}",
         "date",
         "visit",
@@ -320,7 +325,8 @@ fn print_table(chart: &PatientChart, measures: &[VisitMeasures]) {
         } else {
             format!("{} {:+}d", stored.window_status, stored.window_days_off)
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{:<10} {:<11} {:>5} {:<16} {:>9} {:>5} {:>16} {:<13} {:<13} {:>8} {:>7}",
             m.visit_date.to_string(),
             m.visit_code.to_string(),
@@ -339,15 +345,17 @@ fn print_table(chart: &PatientChart, measures: &[VisitMeasures]) {
         .iter()
         .any(|m| m.upcr.source.is_some_and(UpcrSource::is_flagged))
     {
-        println!(
+        let _ = writeln!(
+            out,
             "* UPCR source flagged by renal.md §2.3 (not a 24-h collection ratio or first-morning void)"
         );
     }
     for d in &chart.deviations {
-        println!("protocol deviation ({}): {}", d.kind, d.description);
+        let _ = writeln!(out, "protocol deviation ({}): {}", d.kind, d.description);
     }
     for a in &chart.adverse_events {
-        println!(
+        let _ = writeln!(
+            out,
             "adverse event: {} (CTCAE grade {}, {}, {}), onset {}",
             a.term(),
             a.grade().get(),
@@ -360,6 +368,7 @@ fn print_table(chart: &PatientChart, measures: &[VisitMeasures]) {
             a.onset()
         );
     }
+    out
 }
 
 pub async fn run(db: &DbArgs, args: &ShowArgs) -> anyhow::Result<ExitCode> {
@@ -369,11 +378,11 @@ pub async fn run(db: &DbArgs, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let config = MeasureConfig::default();
     let measures = visit_measures(&chart.record, &config);
     match args.format {
-        Format::Json => println!(
-            "{}",
+        Format::Json => emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&chart_json(&chart, &measures, &config))?
-        ),
-        Format::Table => print_table(&chart, &measures),
+        ))?,
+        Format::Table => emit(&table(&chart, &measures))?,
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -7,7 +7,7 @@ use sledger_core::record::observation::{
     Observation, ObservationReport, ObservationSource, ObservationValue,
 };
 use sledger_store::audit::{self, Verification};
-use sledger_store::observations::NewObservation;
+use sledger_store::observations::{self, NewObservation};
 
 use crate::facts::{index_study, patient};
 use crate::harness::{TestDb, actor, on_both_backends};
@@ -96,13 +96,35 @@ async fn a_batch_is_one_transaction_and_one_audit_entry(db: &TestDb) {
         (import.record.action.as_str(), import.record.entity.as_str()),
         ("import", "observation")
     );
-    assert!(
-        import
-            .record
-            .after
-            .as_deref()
-            .is_some_and(|a| a.contains("\"count\":1234") && a.contains("rows_sha256"))
+    let after: serde_json::Value =
+        serde_json::from_str(import.record.after.as_deref().expect("after")).expect("json");
+    assert_eq!(after["count"], 1234);
+    // The entry's digest is the digest of the stored rows: the chain covers every row.
+    let mut tx = db.store.pool().begin_read().await.expect("read");
+    let stored = tx
+        .fetch_all(
+            &format!(
+                "SELECT {} FROM observation WHERE study_id = $1 ORDER BY id",
+                observations::COLUMNS
+                    .map(|c| format!("CAST({c} AS TEXT)"))
+                    .join(", ")
+            ),
+            &[study.study_id.as_str().into()],
+        )
+        .await
+        .expect("rows");
+    let texts: Vec<Vec<Option<String>>> = stored
+        .iter()
+        .map(|r| (0..22).map(|i| r.text(i).expect("text")).collect())
+        .collect();
+    let digest = observations::rows_digest(
+        texts
+            .iter()
+            .map(|r| std::array::from_fn::<_, 22, _>(|i| r[i].as_deref())),
     );
+    assert_eq!(after["rows_sha256"], digest.as_str());
+    assert_eq!(after["first_id"], texts[0][1].as_deref().expect("id"));
+    drop(tx);
     assert!(matches!(
         audit::verify(db.store.pool(), &study.study_id)
             .await
