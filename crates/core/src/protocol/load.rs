@@ -1382,7 +1382,9 @@ imputation = "non_responder"
     /// Every `[randomization]` mistake names its line and key.
     #[test]
     fn randomization_errors_name_the_line_and_the_key() {
-        let rows: [(&str, &str, &str, (&str, usize), &str); 9] = [
+        // (label, text replaced, replacement, where the error points, key)
+        type ErrorRow<'a> = (&'a str, &'a str, &'a str, (&'a str, usize), &'a str);
+        let rows: [ErrorRow<'_>; 9] = [
             (
                 "block size not a multiple of the ratio",
                 "[2, 4, 6]",

@@ -26,8 +26,11 @@ pub(super) struct RawRandomization {
     p: Option<Spanned<f64>>,
     imbalance: Option<Spanned<RawImbalance>>,
     weights: Option<Spanned<BTreeMap<String, Spanned<u32>>>>,
-    levels: Option<Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+    levels: Option<Spanned<RawLevels>>,
 }
+
+/// Factor name → its levels, each with its span.
+type RawLevels = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
