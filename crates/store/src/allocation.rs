@@ -110,6 +110,7 @@ impl Store {
         let plan = plan(study)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         let role = authorization::authorize(&mut w.tx, actor, Permission::Randomize).await?;
+        let seed = seed_of(&mut w.tx, study, kind).await?;
         let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
             .await?
             .ok_or_else(|| StoreError::NotFound {
@@ -142,7 +143,6 @@ impl Store {
         let stratum = plan.stratum(&values)?;
         let index = plan.stratum_index(&stratum);
         let label = stratum.label(plan.factors());
-        let seed = seed_of(&mut w.tx, study, kind).await?;
 
         let (sequence_no, arm) = match plan.method() {
             Method::PermutedBlocks(_) => {

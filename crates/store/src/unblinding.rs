@@ -120,6 +120,16 @@ impl Store {
         actor: &Actor,
         study: &Study,
     ) -> Result<Vec<UnblindingEvent>, StoreError> {
+        let result = self.try_unblindings(actor, study).await;
+        self.audit_refusal(actor, study, "unblinding", &study.code, result)
+            .await
+    }
+
+    async fn try_unblindings(
+        &self,
+        actor: &Actor,
+        study: &Study,
+    ) -> Result<Vec<UnblindingEvent>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         authorization::authorize(&mut tx, actor, Permission::ViewUnblindings).await?;
         let codes: std::collections::HashMap<String, String> = fact::PATIENT

@@ -297,8 +297,7 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
     enroll(store, &a, &study, "R01", "HCUV").await;
     // Not set up yet.
     let r = store.randomize(&a, &study, "R01", ListKind::Live).await;
-    // The patient's eligibility is checked before the lists: set up first, then check again.
-    assert!(matches!(r, Err(StoreError::Input(_))), "{r:?}");
+    assert_eq!(refused_field(r), "randomization");
     store
         .set_up_randomization(&a, &study)
         .await
@@ -445,6 +444,11 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
         );
     }
     assert_eq!(audited.len(), 17, "{audited:#?}");
+    assert!(
+        audited[0].contains("not set up"),
+        "the first refusal: {}",
+        audited[0]
+    );
     assert_intact(db, &study).await;
 }
 
