@@ -16,7 +16,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sledger_core::InputError;
 use sledger_core::protocol::{Method, RandomizationPlan};
-use sledger_core::randomization::{AllocationList, Seed, generate_lists};
+use sledger_core::randomization::{AllocationList, AllocationRatio, Seed, generate_lists};
 
 use crate::Store;
 use crate::authorization::{self, Permission};
@@ -236,19 +236,44 @@ pub(crate) async fn extend_list(
 }
 
 impl Store {
-    /// Generates the study's `test` and `live` lists (admin only, once).
+    /// Generates the study's `test` and `live` lists (admin only, once). `confirm_ratio`,
+    /// when given, must be the protocol's ratio (a set-up for the wrong design is refused).
     pub async fn set_up_randomization(
         &self,
         actor: &Actor,
         study: &Study,
+        confirm_ratio: Option<&AllocationRatio>,
     ) -> Result<SetUp, StoreError> {
-        let result = self.try_set_up(actor, study).await;
+        let result = self.try_set_up(actor, study, confirm_ratio).await;
         self.audit_refusal(actor, study, "randomization", &study.code, result)
             .await
     }
 
-    async fn try_set_up(&self, actor: &Actor, study: &Study) -> Result<SetUp, StoreError> {
+    async fn try_set_up(
+        &self,
+        actor: &Actor,
+        study: &Study,
+        confirm_ratio: Option<&AllocationRatio>,
+    ) -> Result<SetUp, StoreError> {
         let plan = plan(study)?;
+        if let Some(ratio) = confirm_ratio.filter(|r| *r != plan.ratio()) {
+            return Err(InputError::new(
+                "ratio",
+                ratio,
+                format!(
+                    "does not match the protocol, which allocates {} ({})",
+                    plan.ratio(),
+                    study
+                        .protocol
+                        .arms()
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(":")
+                ),
+            )
+            .into());
+        }
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         authorization::authorize(&mut w.tx, actor, Permission::SetUpRandomization).await?;
         let done =

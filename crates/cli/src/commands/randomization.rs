@@ -14,7 +14,9 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use sledger_core::InputError;
 use sledger_core::protocol::Method;
-use sledger_core::randomization::{BalanceSummary, Seed, SimulationReport, simulate};
+use sledger_core::randomization::{
+    AllocationRatio, BalanceSummary, Seed, SimulationReport, simulate,
+};
 use sledger_store::{ListKind, StoreError};
 
 use super::refusal::accepted;
@@ -23,7 +25,7 @@ use super::{DbArgs, histogram_svg};
 #[derive(Debug, Subcommand)]
 pub enum RandomizationCommand {
     /// Generate the study's test and live lists from secret seeds (admin, once).
-    Setup(StudyArgs),
+    Setup(SetupArgs),
     /// Print a list: slots, blocks, arms, who took them (admin, unblinded_statistician).
     List(ListArgs),
     /// Print a patient's allocation: the number, and the arm if the actor may see it.
@@ -39,6 +41,16 @@ pub struct StudyArgs {
     /// The study's code.
     #[arg(long)]
     study: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The study's code.
+    #[arg(long)]
+    study: String,
+    /// The allocation ratio you expect (e.g. 1:1): refused unless it is the protocol's.
+    #[arg(long)]
+    ratio: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -93,8 +105,18 @@ pub async fn run(db: &DbArgs, command: RandomizationCommand) -> anyhow::Result<E
     let actor = db.actor();
     match command {
         RandomizationCommand::Setup(args) => {
+            let ratio = match &args.ratio {
+                Some(r) => Some(accepted!(
+                    AllocationRatio::parse(r).map_err(StoreError::from)
+                )),
+                None => None,
+            };
             let study = accepted!(store.study(&args.study).await);
-            let s = accepted!(store.set_up_randomization(&actor, &study).await);
+            let s = accepted!(
+                store
+                    .set_up_randomization(&actor, &study, ratio.as_ref())
+                    .await
+            );
             match s.slots_per_list {
                 Some(n) => println!(
                     "set up {}: {} over {} strata; test and live lists of {n} slots each",

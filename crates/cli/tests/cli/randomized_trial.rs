@@ -106,7 +106,17 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
         "actor",
     );
     assert!(rule.contains("coordinator"), "{rule}");
-    let set_up = ok(&db.sledger_as("root", &["randomization", "setup", "--study", STUDY]));
+    refused(
+        &db.sledger_as(
+            "root",
+            &["randomization", "setup", "--study", STUDY, "--ratio", "2:1"],
+        ),
+        "ratio",
+    );
+    let set_up = ok(&db.sledger_as(
+        "root",
+        &["randomization", "setup", "--study", STUDY, "--ratio", "1:1"],
+    ));
     assert!(set_up.contains("minimization over 8 strata"), "{set_up}");
 
     let patients = [

@@ -128,7 +128,7 @@ async fn two_hundred_concurrent_randomizations(db: &TestDb) {
     let store = &db.store;
     let study = study(store, &rct_blocks()).await;
     let setup = store
-        .set_up_randomization(&actor(), &study)
+        .set_up_randomization(&actor(), &study, None)
         .await
         .expect("set up");
     assert_eq!(setup.strata, 8);
@@ -224,7 +224,7 @@ async fn minimization_replays_from_the_seed(db: &TestDb) {
     let store = &db.store;
     let study = Arc::new(study(store, RCT).await);
     store
-        .set_up_randomization(&actor(), &study)
+        .set_up_randomization(&actor(), &study, None)
         .await
         .expect("set up");
     for i in 0..40 {
@@ -298,11 +298,21 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
     // Not set up yet.
     let r = store.randomize(&a, &study, "R01", ListKind::Live).await;
     assert_eq!(refused_field(r), "randomization");
+    let two_to_one = sledger_core::randomization::AllocationRatio::parse("2:1").expect("ratio");
+    let r = store
+        .set_up_randomization(&a, &study, Some(&two_to_one))
+        .await;
+    assert_eq!(
+        refused_field(r),
+        "ratio",
+        "a ratio the protocol does not declare"
+    );
+    let one_to_one = sledger_core::randomization::AllocationRatio::equal();
     store
-        .set_up_randomization(&a, &study)
+        .set_up_randomization(&a, &study, Some(&one_to_one))
         .await
         .expect("set up");
-    let again = store.set_up_randomization(&a, &study).await;
+    let again = store.set_up_randomization(&a, &study, None).await;
     assert!(
         matches!(
             again,
@@ -427,6 +437,7 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
     let audited = refusals(db, &study).await;
     for field in [
         "\"randomization\"",
+        "\"ratio\"",
         "eligibility.adult",
         "eligibility.sledai",
         "\"criterion\"",
@@ -443,7 +454,7 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
             "a refused entry names {field}: {audited:#?}"
         );
     }
-    assert_eq!(audited.len(), 17, "{audited:#?}");
+    assert_eq!(audited.len(), 18, "{audited:#?}");
     assert!(
         audited[0].contains("not set up"),
         "the first refusal: {}",
@@ -490,14 +501,14 @@ async fn arms_are_concealed_from_blinded_roles(db: &TestDb) {
     ));
 
     let forbidden = store
-        .set_up_randomization(&Actor("ana".into()), &study)
+        .set_up_randomization(&Actor("ana".into()), &study, None)
         .await;
     assert!(
         matches!(forbidden, Err(StoreError::Forbidden { .. })),
         "{forbidden:?}"
     );
     store
-        .set_up_randomization(&admin, &study)
+        .set_up_randomization(&admin, &study, None)
         .await
         .expect("set up");
     let ana = Actor("ana".into());
@@ -586,7 +597,7 @@ async fn emergency_unblinding_is_audited_and_listed(db: &TestDb) {
         .await
         .expect("stat");
     store
-        .set_up_randomization(&admin, &study)
+        .set_up_randomization(&admin, &study, None)
         .await
         .expect("set up");
     let ines = Actor("ines".into());
@@ -648,7 +659,7 @@ async fn test_and_live_lists_are_separate(db: &TestDb) {
     let store = &db.store;
     let study = study(store, &rct_blocks()).await;
     store
-        .set_up_randomization(&actor(), &study)
+        .set_up_randomization(&actor(), &study, None)
         .await
         .expect("set up");
     let test = store
