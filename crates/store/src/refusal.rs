@@ -40,13 +40,26 @@ impl Store {
         key: &str,
         result: Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.audit_refusal_on(actor, &study.study_id, entity, key, result)
+            .await
+    }
+
+    /// The same on the audit chain `chain` (a study id, or the user registry's chain).
+    pub(crate) async fn audit_refusal_on<T>(
+        &self,
+        actor: &Actor,
+        chain: &str,
+        entity: &str,
+        key: &str,
+        result: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let Err(err) = &result else {
             return result;
         };
         if !err.is_refusal() {
             return result;
         }
-        let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
+        let mut w = Write::begin(self.pool(), chain, actor).await?;
         w.audit(
             "refused",
             entity,

@@ -155,6 +155,7 @@ impl Store {
                 .iter()
                 .map(|(f, l)| (f.clone(), Value::from(l.clone())))
                 .collect();
+            let after = json!({ "patient": patient_code, "values": snapshot }).to_string();
             let snapshot = Value::Object(snapshot).to_string();
             let at = w.at().to_owned();
             w.tx.execute(
@@ -168,13 +169,12 @@ impl Store {
                 ],
             )
             .await?;
-            let after = json!({ "patient": patient_code, "values": serde_json::from_str::<Value>(&snapshot).unwrap_or(Value::Null) });
             w.audit(
                 "lock",
                 "stratum_lock",
                 &patient.entity_id,
                 None,
-                Some(after.to_string()),
+                Some(after),
                 None,
             )
             .await?;

@@ -11,7 +11,7 @@ use crate::authorization::{self, Permission, Role};
 use crate::error::StoreError;
 use crate::write::{Actor, Write, new_id};
 
-/// The audit chain of the user registry.
+/// The audit chain of the user registry (refused registrations are audited on it too).
 pub const USERS_CHAIN: &str = "sledger:users";
 
 /// A registered user.
@@ -44,6 +44,17 @@ impl Store {
     /// Registers `username` with `role`. The first user must be an admin (else nobody could
     /// register the next); after that only an admin registers users.
     pub async fn add_user(
+        &self,
+        actor: &Actor,
+        username: &str,
+        role: Role,
+    ) -> Result<User, StoreError> {
+        let result = self.try_add_user(actor, username, role).await;
+        self.audit_refusal_on(actor, USERS_CHAIN, "app_user", username, result)
+            .await
+    }
+
+    async fn try_add_user(
         &self,
         actor: &Actor,
         username: &str,

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use sledger_store::audit::Verification;
 use sledger_store::{Role, StoreError};
 
 use super::DbArgs;
@@ -16,6 +17,8 @@ pub enum UserCommand {
     Add(AddArgs),
     /// List the registered users and their roles.
     List,
+    /// Recompute the registry's audit chain: "intact: N entries" or exit 1, "broken at …".
+    Verify,
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +46,21 @@ pub async fn run(db: &DbArgs, command: UserCommand) -> anyhow::Result<ExitCode> 
                 println!("{}\t{}\t{}", user.username, user.role, user.created_at);
             }
             store.close().await;
+        }
+        UserCommand::Verify => {
+            let store = db.open().await?;
+            let verification = store.verify_users().await?;
+            store.close().await;
+            return Ok(match verification {
+                Verification::Intact { entries } => {
+                    println!("intact: {entries} entries");
+                    ExitCode::SUCCESS
+                }
+                Verification::Broken { seq, problem } => {
+                    println!("broken at entry {seq}: {problem}");
+                    ExitCode::from(1)
+                }
+            });
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -100,6 +100,19 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
     }
     let users = ok(&db.sledger(&["user", "list"]));
     assert_eq!(users.lines().count(), 6, "{users}");
+    refused(
+        &db.sledger_as(
+            "ana",
+            &["user", "add", "--username", "eve", "--role", "admin"],
+        ),
+        "actor",
+    );
+    let registry = ok(&db.sledger(&["user", "verify"]));
+    assert_eq!(
+        registry.trim(),
+        "intact: 7 entries",
+        "six users and one refusal"
+    );
 
     let rule = refused(
         &db.sledger_as("ana", &["randomization", "setup", "--study", STUDY]),
