@@ -2,11 +2,13 @@
 //! makes: every inclusion criterion of the protocol answered "yes", every exclusion criterion
 //! answered "no" (issue #4 "randomizing an ineligible patient": refused). Typed criteria
 //! (age, ISN/RPS class, SLEDAI-2K, biopsy recency) are answered by the investigator like the
-//! questions: the facts they need are not all captured before randomization.
+//! questions: the facts they need are not all captured before randomization. An age criterion
+//! is also computed from the birth month and the enrollment date, and an answer it contradicts
+//! is refused.
 
 use serde_json::Map;
 use sledger_core::InputError;
-use sledger_core::protocol::{Criterion, Protocol};
+use sledger_core::protocol::{Criterion, Protocol, Rule};
 
 use crate::Store;
 use crate::authorization::{self, Permission};
@@ -169,6 +171,27 @@ pub(crate) async fn check(
             Kind::Inclusion => answer == "yes",
             Kind::Exclusion => answer == "no",
         };
+        // An age criterion is also computed from the birth month and the enrollment date;
+        // an answer it contradicts is refused.
+        if let Rule::Age(range) = &criterion.rule {
+            let computed = range.decide_from_birth_month(
+                patient.birth_year,
+                patient.birth_month,
+                patient.enrollment_date,
+            );
+            let meets = matches!(kind, Kind::Inclusion) == eligible;
+            if computed.is_some_and(|c| c != meets) {
+                return Err(InputError::new(
+                    field,
+                    answer,
+                    format!(
+                        "contradicts the age computed from birth {}-{:02} at enrollment on {}: \"{}\"",
+                        patient.birth_year, patient.birth_month, patient.enrollment_date, criterion.text
+                    ),
+                )
+                .into());
+            }
+        }
         if !eligible {
             let rule = match kind {
                 Kind::Inclusion => "inclusion criterion not met",

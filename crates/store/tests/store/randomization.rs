@@ -434,6 +434,32 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
         .await,
         1
     );
+    // A minor answered "adult = yes": the age computed from birth month and enrollment date
+    // contradicts the answer.
+    let minor = NewPatient {
+        code: "R02".to_owned(),
+        site: "HCUV".to_owned(),
+        sex: RecordedSex::Female,
+        birth_year: 2010,
+        birth_month: 1,
+        enrollment_date: date(2024, 3, 1),
+    };
+    store.enroll(&a, &study, &minor).await.expect("enrolled");
+    store
+        .record_eligibility(&a, &study, "R02", &yes_to_all())
+        .await
+        .expect("answers");
+    store
+        .set_strata(&a, &study, "R02", &strata("HCUV", "no", "no"), Lock::Lock)
+        .await
+        .expect("locked");
+    match store.randomize(&a, &study, "R02", ListKind::Live).await {
+        Err(StoreError::Input(e)) => {
+            assert_eq!(e.field, "eligibility.adult");
+            assert!(e.rule.contains("contradicts the age"), "{}", e.rule);
+        }
+        other => panic!("a minor is refused: {other:?}"),
+    }
     let audited = refusals(db, &study).await;
     for field in [
         "\"randomization\"",
@@ -454,7 +480,7 @@ async fn refusals_consume_nothing_and_are_audited(db: &TestDb) {
             "a refused entry names {field}: {audited:#?}"
         );
     }
-    assert_eq!(audited.len(), 18, "{audited:#?}");
+    assert_eq!(audited.len(), 19, "{audited:#?}");
     assert!(
         audited[0].contains("not set up"),
         "the first refusal: {}",
