@@ -2,14 +2,19 @@
 
 pub mod audit;
 pub mod correct;
+pub mod histogram_svg;
 pub mod infusion;
 pub mod observation;
 pub mod patient;
 pub mod patient_show;
 pub mod power;
+pub mod randomization;
+pub mod randomize;
 pub mod refusal;
 pub mod score;
+pub mod screening;
 pub mod study;
+pub mod user;
 pub mod visit;
 
 use std::future::Future;

@@ -49,6 +49,16 @@ enum Command {
     /// Sample size and power for the randomized trial (renal.md §7.3).
     #[command(subcommand)]
     Power(commands::power::PowerCommand),
+    /// Users and roles: `sledger user add --username U --role R`, `sledger user list`.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
+    /// Randomize a patient: prints the allocation number (and the arm if the actor may see it).
+    Randomize(commands::randomize::RandomizeArgs),
+    /// Allocation lists: `setup`, `list`, `show`, `unblindings`, `simulate`.
+    #[command(subcommand)]
+    Randomization(commands::randomization::RandomizationCommand),
+    /// Emergency unblinding of one patient, with a reason (audited).
+    Unblind(commands::randomize::UnblindArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +73,14 @@ fn main() -> ExitCode {
         Command::Correct(args) => commands::run_async(commands::correct::run(&cli.db, &args)),
         Command::Audit(cmd) => commands::run_async(commands::audit::run(&cli.db, cmd)),
         Command::Power(cmd) => commands::power::run(&cmd),
+        Command::User(cmd) => commands::run_async(commands::user::run(&cli.db, cmd)),
+        Command::Randomize(args) => {
+            commands::run_async(commands::randomize::randomize(&cli.db, &args))
+        }
+        Command::Randomization(cmd) => {
+            commands::run_async(commands::randomization::run(&cli.db, cmd))
+        }
+        Command::Unblind(args) => commands::run_async(commands::randomize::unblind(&cli.db, &args)),
     };
     match outcome {
         Ok(code) => code,

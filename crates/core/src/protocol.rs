@@ -15,6 +15,7 @@ mod endpoint;
 mod error;
 mod load;
 mod measurement;
+mod randomization_plan;
 mod schedule;
 mod stratification;
 mod visit_code;
@@ -31,6 +32,7 @@ pub use endpoint::{EndpointMeasure, Imputation, PrimaryEndpoint};
 pub use error::ProtocolError;
 pub use load::load;
 pub use measurement::Measurement;
+pub use randomization_plan::{Method, RandomizationPlan};
 pub use schedule::{Schedule, ScheduledVisit, target_day};
 pub use stratification::StratificationFactor;
 pub use visit_code::VisitCode;
@@ -71,6 +73,7 @@ pub struct Protocol {
     pub(crate) eligibility: Eligibility,
     pub(crate) primary_endpoint: Option<PrimaryEndpoint>,
     pub(crate) stratification: Vec<StratificationFactor>,
+    pub(crate) randomization: Option<RandomizationPlan>,
 }
 
 impl Protocol {
@@ -143,5 +146,10 @@ impl Protocol {
     /// The declared stratification factors (randomized designs only).
     pub fn stratification(&self) -> &[StratificationFactor] {
         &self.stratification
+    }
+
+    /// How allocations are made (the `[randomization]` table), when the protocol says.
+    pub fn randomization(&self) -> Option<&RandomizationPlan> {
+        self.randomization.as_ref()
     }
 }

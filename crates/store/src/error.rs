@@ -14,6 +14,9 @@ pub enum StoreError {
     /// A second submission of something already recorded (idempotency key, patient code).
     #[error("{field} {value:?} is already recorded")]
     Duplicate { field: &'static str, value: String },
+    /// An actor whose role does not allow the action (authorization.rs).
+    #[error("{actor}: {rule}")]
+    Forbidden { actor: String, rule: String },
     /// A protocol file that cannot be loaded; names the line and the key.
     #[error(transparent)]
     Protocol(#[from] sledger_core::protocol::ProtocolError),
@@ -27,4 +30,18 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Whether the error refuses the request (bad input, unknown reference, duplicate,
+    /// forbidden) rather than reporting a fault; refusals are audited (issue #4).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Input(_)
+                | StoreError::NotFound { .. }
+                | StoreError::Duplicate { .. }
+                | StoreError::Forbidden { .. }
+        )
+    }
 }

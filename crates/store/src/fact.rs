@@ -161,6 +161,13 @@ pub const PROTOCOL_DEVIATION: FactTable = FactTable {
     ],
 };
 
+/// A patient's value of one stratification factor (issue #4). Not in [`ALL`]: it changes
+/// only through `Store::set_strata`, which refuses once the values are locked.
+pub const STRATUM_VALUE: FactTable = FactTable {
+    name: "stratum_value",
+    columns: &[("patient_id", Text), ("factor", Text), ("level", Text)],
+};
+
 /// Every fact table, for lookups by name (`sledger correct --entity`).
 pub const ALL: [&FactTable; 11] = [
     &PATIENT,

@@ -6,26 +6,42 @@
 //! sledger-core computes the measures. The only crate that speaks SQL (ARCHITECTURE.md).
 
 pub mod adverse_event;
+pub mod allocation;
 pub mod audit;
+pub mod authorization;
 pub mod backend;
 pub mod column;
 pub mod correct;
+pub mod eligibility;
 pub mod error;
 pub mod fact;
 pub mod medication;
 mod observation_row;
 pub mod observations;
 pub mod patient_record;
+pub mod randomization_list;
+mod refusal;
 pub mod sledai_item;
+pub mod stratum;
 pub mod study;
+pub mod unblinding;
+pub mod user;
 pub mod visit;
 pub mod visit_facts;
 pub mod write;
 
+pub use allocation::AllocationView;
+pub use authorization::{Permission, Role};
 pub use backend::{Backend, DbUrl, Pool};
+pub use eligibility::Answer;
 pub use error::StoreError;
 pub use patient_record::{PatientChart, StoredVisit};
+pub use randomization_list::{ListEntry, ListKind, SetUp};
+pub use refusal::refusal_json;
+pub use stratum::{Lock, StratumValues};
 pub use study::{NewPatient, PatientRef, Study};
+pub use unblinding::{Unblinded, UnblindingEvent};
+pub use user::User;
 pub use visit::{RecordedVisitSummary, VisitSubmission, VisitTiming};
 pub use write::{Actor, Write};
 

@@ -10,7 +10,7 @@ use sledger_store::column::parse_code;
 use sledger_store::{NewPatient, StoreError};
 
 use super::refusal::accepted;
-use super::{DbArgs, patient_show};
+use super::{DbArgs, patient_show, screening};
 
 #[derive(Debug, Subcommand)]
 pub enum PatientCommand {
@@ -18,6 +18,10 @@ pub enum PatientCommand {
     Enroll(EnrollArgs),
     /// Show a patient's facts and every measure per visit, computed now from the facts.
     Show(patient_show::ShowArgs),
+    /// Record answers to the protocol's eligibility criteria (criterion=yes|no).
+    Eligibility(screening::EligibilityArgs),
+    /// Record the stratification factors' values (factor=level) and lock them.
+    Strata(screening::StrataArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,5 +89,7 @@ pub async fn run(db: &DbArgs, command: PatientCommand) -> anyhow::Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         PatientCommand::Show(args) => patient_show::run(db, &args).await,
+        PatientCommand::Eligibility(args) => screening::eligibility(db, &args).await,
+        PatientCommand::Strata(args) => screening::strata(db, &args).await,
     }
 }

@@ -23,6 +23,11 @@ pub fn field_error(err: &StoreError) -> Option<FieldError> {
             value: Value::String(key.clone()),
             rule: format!("no {entity} {key:?} in this study"),
         }),
+        StoreError::Forbidden { actor, rule } => Some(FieldError {
+            field: "actor".to_owned(),
+            value: Value::String(actor.clone()),
+            rule: rule.clone(),
+        }),
         StoreError::Protocol(e) => Some(FieldError {
             field: "protocol".to_owned(),
             value: Value::String(e.to_string()),

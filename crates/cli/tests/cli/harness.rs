@@ -83,8 +83,19 @@ impl TestDb {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
+        self.command_as("cli-test", args)
+    }
+
+    /// Runs `sledger --db URL --actor ACTOR ARGS…`.
+    pub fn sledger_as(&self, actor: &str, args: &[&str]) -> Output {
+        self.command_as(actor, args)
+            .output()
+            .expect("the sledger binary runs")
+    }
+
+    pub fn command_as(&self, actor: &str, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_sledger"));
-        c.arg("--db").arg(self.url()).arg("--actor").arg("cli-test");
+        c.arg("--db").arg(self.url()).arg("--actor").arg(actor);
         c.args(args);
         c
     }

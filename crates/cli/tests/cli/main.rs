@@ -10,4 +10,5 @@ mod harness;
 
 mod bad_input;
 mod index_study;
+mod randomized_trial;
 mod sigkill;

@@ -54,6 +54,27 @@ impl AgeRange {
     pub fn admits(&self, age_years: u8) -> bool {
         age_years >= self.min && self.max.is_none_or(|max| age_years <= max)
     }
+
+    /// The decision for a patient known by birth year and month only (DESIGN §3:
+    /// pseudonymous, no birth day) on date `on`: `Some` when every possible birth day gives
+    /// the same answer, `None` in the birth month itself when the day decides.
+    pub fn decide_from_birth_month(
+        &self,
+        birth_year: i16,
+        birth_month: u8,
+        on: Date,
+    ) -> Option<bool> {
+        let years = i32::from(on.year()) - i32::from(birth_year);
+        let month = i32::from(on.month());
+        let (youngest, oldest) = match i32::from(birth_month).cmp(&month) {
+            std::cmp::Ordering::Less => (years, years),
+            std::cmp::Ordering::Greater => (years - 1, years - 1),
+            std::cmp::Ordering::Equal => (years - 1, years),
+        };
+        let admits = |age: i32| u8::try_from(age).is_ok_and(|a| self.admits(a));
+        let (a, b) = (admits(youngest), admits(oldest));
+        (a == b).then_some(a)
+    }
 }
 
 /// The ISN/RPS classes that qualify, compared on the class and its "+ V" component only:
@@ -143,6 +164,49 @@ mod tests {
         };
         assert!(misle.admits(65), "65 at the upper limit");
         assert!(!misle.admits(66), "66 above the upper limit");
+    }
+
+    /// Birth year and month only: decided unless the date falls in the birth month and the
+    /// day decides.
+    #[test]
+    fn age_from_birth_month_is_decided_outside_the_birth_month() {
+        let adults = AgeRange { min: 18, max: None };
+        let on = date(2024, 5, 2);
+        assert_eq!(
+            adults.decide_from_birth_month(2006, 4, on),
+            Some(true),
+            "18 and a month"
+        );
+        assert_eq!(
+            adults.decide_from_birth_month(2006, 6, on),
+            Some(false),
+            "17"
+        );
+        assert_eq!(
+            adults.decide_from_birth_month(2006, 5, on),
+            None,
+            "17 or 18"
+        );
+        assert_eq!(
+            adults.decide_from_birth_month(1988, 5, on),
+            Some(true),
+            "35 or 36"
+        );
+        let upper = AgeRange {
+            min: 18,
+            max: Some(65),
+        };
+        assert_eq!(upper.decide_from_birth_month(1958, 5, on), None, "65 or 66");
+        assert_eq!(
+            upper.decide_from_birth_month(1958, 4, on),
+            Some(false),
+            "66"
+        );
+        assert_eq!(
+            adults.decide_from_birth_month(2030, 1, on),
+            Some(false),
+            "not born"
+        );
     }
 
     /// NCT03673748 registry versions: SLEDAI-2K ≥ 6 (older) and ≥ 10 (newer), renal.md §B.11.

@@ -23,11 +23,14 @@ use super::visit_window::VisitWindow;
 use super::{Blinding, Design, Protocol};
 use crate::measures::isn_rps_class::IsnRpsClass;
 use crate::measures::renal_response::ResponseVariant;
+use randomization::RawRandomization;
 
 /// The largest SLEDAI-2K score: the sum of the 24 descriptor weights (sle-activity §0.5).
 const SLEDAI2K_MAX: u8 = 105;
 /// Oldest age a criterion may name.
 const AGE_MAX: u8 = 120;
+
+mod randomization;
 
 /// Loads and validates a protocol from the TOML `text` of the file called `file` (the name
 /// is only used in errors). The first error found is returned.
@@ -78,6 +81,7 @@ struct RawProtocol {
     eligibility: Option<RawEligibility>,
     primary_endpoint: Option<Spanned<RawEndpoint>>,
     stratification: Option<Spanned<Vec<Spanned<String>>>>,
+    randomization: Option<Spanned<RawRandomization>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +225,8 @@ impl Loader<'_> {
         let primary_endpoint =
             self.endpoint(raw.primary_endpoint.as_ref(), &raw.design, &schedule)?;
         let stratification = self.stratification(raw.stratification.as_ref(), design)?;
+        let randomization =
+            self.randomization(raw.randomization.as_ref(), design, &arms, &stratification)?;
         Ok(Protocol {
             id,
             title,
@@ -234,6 +240,7 @@ impl Loader<'_> {
             eligibility,
             primary_endpoint,
             stratification,
+            randomization,
         })
     }
 
@@ -758,7 +765,7 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::WindowStatus;
+    use crate::protocol::{Method, WindowStatus};
 
     const INDEX_STUDY: &str = include_str!("../../../../protocols/msc-lupus-nephritis.toml");
     const RCT: &str = include_str!("../../../../protocols/msc-ln-rct.toml");
@@ -1335,6 +1342,130 @@ imputation = "non_responder"
             assert_eq!(err.file, "bad.toml");
             assert!(err.column >= 1, "{}", r.label);
         }
+    }
+
+    /// The RCT's `[randomization]`: minimization over the three declared factors, 1:1.
+    #[test]
+    fn rct_randomization_plan() {
+        let p = load("msc-ln-rct.toml", RCT).expect("the RCT loads");
+        let plan = p.randomization().expect("[randomization]");
+        assert_eq!(plan.method_name(), "minimization");
+        assert_eq!(plan.ratio().to_string(), "1:1");
+        let names: Vec<&str> = plan.factors().iter().map(|f| f.name()).collect();
+        assert_eq!(
+            names,
+            ["site", "baseline_upcr_ge_3_g_g", "prior_cyclophosphamide"]
+        );
+        assert_eq!(plan.strata().len(), 8);
+        assert!(
+            load("base.toml", BASE)
+                .expect("base")
+                .randomization()
+                .is_none()
+        );
+    }
+
+    const BLOCKS: &str = "\n[randomization]\nmethod = \"permuted_blocks\"\nblock_sizes = [2, 4, 6]\n\n[randomization.levels]\nsite = [\"A\", \"B\"]\n";
+
+    #[test]
+    fn a_permuted_blocks_plan_loads() {
+        let text = format!("{BASE}{BLOCKS}");
+        let p = load("blocks.toml", &text).expect("blocks load");
+        let plan = p.randomization().expect("plan");
+        let Method::PermutedBlocks(blocks) = plan.method() else {
+            panic!("permuted blocks");
+        };
+        assert_eq!(blocks.block_sizes(), vec![2, 4, 6]);
+        assert_eq!(plan.strata().len(), 2);
+    }
+
+    /// Every `[randomization]` mistake names its line and key.
+    #[test]
+    fn randomization_errors_name_the_line_and_the_key() {
+        // (label, text replaced, replacement, where the error points, key)
+        type ErrorRow<'a> = (&'a str, &'a str, &'a str, (&'a str, usize), &'a str);
+        let rows: [ErrorRow<'_>; 9] = [
+            (
+                "block size not a multiple of the ratio",
+                "[2, 4, 6]",
+                "[2, 3]",
+                ("[2, 3]", 1),
+                "randomization.block_sizes",
+            ),
+            (
+                "blocks without sizes",
+                "block_sizes = [2, 4, 6]\n",
+                "",
+                ("\"permuted_blocks\"", 1),
+                "randomization.block_sizes",
+            ),
+            (
+                "levels of an undeclared factor",
+                "site = [\"A\", \"B\"]",
+                "site = [\"A\", \"B\"]\nsex = [\"f\", \"m\"]",
+                ("[\"f\", \"m\"]", 1),
+                "randomization.levels.sex",
+            ),
+            (
+                "a declared factor without levels",
+                "site = [\"A\", \"B\"]\n",
+                "",
+                ("[randomization.levels]", 1),
+                "randomization.levels.site",
+            ),
+            (
+                "a level twice",
+                "[\"A\", \"B\"]",
+                "[\"A\", \"A\"]",
+                ("[\"A\", \"A\"]", 1),
+                "randomization.levels.site",
+            ),
+            (
+                "a level with a space",
+                "[\"A\", \"B\"]",
+                "[\"A\", \"B C\"]",
+                ("\"B C\"", 1),
+                "randomization.levels.site",
+            ),
+            (
+                "p with blocks",
+                "block_sizes = [2, 4, 6]\n",
+                "block_sizes = [2, 4, 6]\np = 0.8\n",
+                ("0.8", 1),
+                "randomization.p",
+            ),
+            (
+                "minimization p out of range",
+                "method = \"permuted_blocks\"\nblock_sizes = [2, 4, 6]",
+                "method = \"minimization\"\np = 0.4\nimbalance = \"range\"",
+                ("0.4", 1),
+                "randomization.p",
+            ),
+            (
+                "minimization weight of an undeclared factor",
+                "method = \"permuted_blocks\"\nblock_sizes = [2, 4, 6]",
+                "method = \"minimization\"\np = 0.8\nimbalance = \"range\"\nweights = { sex = 2 }",
+                ("2 }", 1),
+                "randomization.weights.sex",
+            ),
+        ];
+        for (label, from, to, at, key) in rows {
+            let base = format!("{BASE}{BLOCKS}");
+            assert!(base.contains(from), "{label}: `{from}` not in the base");
+            let text = base.replacen(from, to, 1);
+            let err = load("bad.toml", &text).expect_err(label);
+            assert_eq!(
+                err.line,
+                line_of(&text, at.0, at.1),
+                "{label}: line of {err}"
+            );
+            assert_eq!(err.key, key, "{label}: key of {err}");
+        }
+        let single = INDEX_STUDY.to_owned()
+            + "\n[randomization]\nmethod = \"permuted_blocks\"\nblock_sizes = [2]\n";
+        let err = load("bad.toml", &single).expect_err("single arm");
+        assert_eq!(err.key, "randomization");
+        assert_eq!(err.line, line_of(&single, "[randomization]", 1));
     }
 
     #[test]

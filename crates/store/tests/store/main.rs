@@ -7,4 +7,5 @@ mod harness;
 mod audit_chain;
 mod bulk_observations;
 mod facts;
+mod randomization;
 mod visits;
