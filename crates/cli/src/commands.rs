@@ -9,6 +9,7 @@ pub mod patient_show;
 pub mod power;
 pub mod refusal;
 pub mod score;
+pub mod stats;
 pub mod study;
 pub mod visit;
 
