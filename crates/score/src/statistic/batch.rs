@@ -1,5 +1,6 @@
 //! A batch of statistic inputs: one result per input, in order; a refused input fills its own
-//! slot with an error and the others are still computed (the `sledger score` contract).
+//! slot with an error and the others are still computed (the `sledger score` contract). Each
+//! result is stamped with `test` (the name) and `r_function` (what it reproduces).
 
 use serde_json::{Value, json};
 
@@ -17,7 +18,7 @@ pub fn compute_batch(statistic: &dyn Statistic, inputs: &Value) -> BatchOutcome 
         .into_iter()
         .map(|input| match statistic.compute(input) {
             Ok(Value::Object(mut fields)) => {
-                fields.insert("statistic".into(), Value::String(statistic.name().into()));
+                fields.insert("test".into(), Value::String(statistic.name().into()));
                 fields.insert(
                     "r_function".into(),
                     Value::String(statistic.r_function().into()),
@@ -48,8 +49,19 @@ mod tests {
         );
         assert_eq!(outcome.refused, 2);
         assert!(outcome.results[0]["p_value"].is_number());
+        assert_eq!(outcome.results[0]["test"], "fisher");
         assert_eq!(outcome.results[1]["error"]["field"], "table[0][1]");
         assert_eq!(outcome.results[2]["error"]["field"], "tabel");
+    }
+
+    #[test]
+    fn the_stamp_does_not_hide_a_statistic_named_statistic() {
+        let outcome = compute_batch(
+            find("wilcoxon-rank-sum").unwrap(),
+            &json!({"x": [1.0, 2.0], "y": [3.0, 4.0, 5.0]}),
+        );
+        assert_eq!(outcome.results[0]["statistic"], json!(0.0));
+        assert_eq!(outcome.results[0]["test"], "wilcoxon-rank-sum");
     }
 
     #[test]
