@@ -34,19 +34,25 @@ fn run(test: &str, input: &Value) -> (Option<i32>, Vec<Value>) {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    (out.status.code(), results.as_array().unwrap().clone())
+    (
+        out.status.code(),
+        results.as_array().expect("well-formed JSON").clone(),
+    )
 }
 
 fn reference() -> Value {
     let text = include_str!("../../stats/tests/fixtures/r_reference.json");
-    serde_json::from_str(text).unwrap()
+    serde_json::from_str(text).expect("well-formed JSON")
 }
 
 /// Same number, R's way of writing it: "Inf" and null compare as such, numbers at 1e-9.
 fn same(got: &Value, want: &Value) -> bool {
     match (got, want) {
         (Value::Number(g), Value::Number(w)) => {
-            let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
+            let (g, w) = (
+                g.as_f64().expect("well-formed JSON"),
+                w.as_f64().expect("well-formed JSON"),
+            );
             (g - w).abs() <= 1e-9 * w.abs()
         }
         (Value::Array(g), Value::Array(w)) => {

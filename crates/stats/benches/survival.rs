@@ -71,16 +71,19 @@ fn survival(c: &mut Criterion) {
         // Two fits as R's survfit + survdiff are two calls: each sorts its own data.
         group.bench_function(format!("{name}_km_and_log_rank"), |b| {
             b.iter(|| {
-                let sample = SurvivalSample::new(black_box(&time), &status, &groups).unwrap();
+                let sample = SurvivalSample::new(black_box(&time), &status, &groups)
+                    .expect("the benchmark data are valid");
                 let curves = kaplan_meier(&sample);
-                let sample = SurvivalSample::new(black_box(&time), &status, &groups).unwrap();
-                let test = log_rank(&sample).unwrap();
+                let sample = SurvivalSample::new(black_box(&time), &status, &groups)
+                    .expect("the benchmark data are valid");
+                let test = log_rank(&sample).expect("the benchmark data are valid");
                 (curves, test)
             })
         });
         group.bench_function(format!("{name}_km"), |b| {
             b.iter(|| {
-                let sample = SurvivalSample::new(black_box(&time), &status, &groups).unwrap();
+                let sample = SurvivalSample::new(black_box(&time), &status, &groups)
+                    .expect("the benchmark data are valid");
                 kaplan_meier(&sample)
             })
         });

@@ -137,6 +137,10 @@ fn root_or_nan(root: Option<f64>) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::*;
 

@@ -10,7 +10,8 @@ use sledger_stats::wilcoxon::{Method, WilcoxonTest, wilcoxon_rank_sum, wilcoxon_
 const RELATIVE: f64 = 1e-9;
 
 fn reference() -> Value {
-    serde_json::from_str(include_str!("fixtures/r_reference.json")).unwrap()
+    serde_json::from_str(include_str!("fixtures/r_reference.json"))
+        .expect("the fixture has this shape")
 }
 
 /// R's value: a number, "Inf" / "-Inf", or null for NA.
@@ -19,15 +20,15 @@ fn r_number(v: &Value) -> Option<f64> {
         Value::Null => None,
         Value::String(s) if s == "Inf" => Some(f64::INFINITY),
         Value::String(s) if s == "-Inf" => Some(f64::NEG_INFINITY),
-        other => Some(other.as_f64().unwrap()),
+        other => Some(other.as_f64().expect("the fixture has this shape")),
     }
 }
 
 fn numbers(v: &Value) -> Vec<f64> {
     v.as_array()
-        .unwrap()
+        .expect("the fixture has this shape")
         .iter()
-        .map(|x| r_number(x).unwrap())
+        .map(|x| r_number(x).expect("the fixture has this shape"))
         .collect()
 }
 
@@ -116,7 +117,10 @@ fn check_wilcoxon(
     name: &str,
     test: fn(&[f64], &[f64]) -> Result<WilcoxonTest, sledger_stats::ParameterError>,
 ) {
-    for case in reference()[name].as_array().unwrap() {
+    for case in reference()[name]
+        .as_array()
+        .expect("the fixture has this shape")
+    {
         let (x, y) = (numbers(&case["x"]), numbers(&case["y"]));
         let label = format!("{name} x = {x:?}");
         match r_number(&case["p_value"]) {
@@ -126,14 +130,14 @@ fn check_wilcoxon(
                 "{label}: R gives NA, sledger answered"
             ),
             Some(p) => {
-                let got = test(&x, &y).unwrap();
+                let got = test(&x, &y).expect("the fixture has this shape");
                 assert_close(
                     &format!("{label} statistic"),
                     got.statistic,
-                    r_number(&case["statistic"]).unwrap(),
+                    r_number(&case["statistic"]).expect("the fixture has this shape"),
                 );
                 assert_close(&format!("{label} p"), got.p_value, p);
-                let exact = case["exact"].as_bool().unwrap();
+                let exact = case["exact"].as_bool().expect("the fixture has this shape");
                 assert_eq!(got.method == Method::Exact, exact, "{label} exact");
             }
         }

@@ -70,6 +70,10 @@ fn solve_increasing(f: impl Fn(f64) -> f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::*;
 

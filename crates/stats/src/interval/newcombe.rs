@@ -21,6 +21,10 @@ pub fn newcombe_hybrid_score(first: Proportion, second: Proportion) -> Interval 
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::*;
 

@@ -140,6 +140,10 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>, k: usize) -> Option<Vec<f64>> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::super::sample::Status::{self, Censored, Event};
     use super::*;

@@ -68,6 +68,10 @@ pub fn wilcoxon_rank_sum(x: &[f64], y: &[f64]) -> Result<WilcoxonTest, Parameter
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::*;
 

@@ -63,6 +63,10 @@ fn partition_counts(m: usize, n: usize) -> Vec<f64> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::excessive_precision,
+    reason = "R's digits are kept as R printed them (the data include 3.14, not π)"
+)]
 mod tests {
     use super::*;
 
