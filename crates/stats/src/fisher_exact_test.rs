@@ -54,11 +54,21 @@ pub fn fisher_exact_test(table: Table2x2) -> FisherExactTest {
     }
 }
 
-/// Sum of the probabilities of the tables no more probable than the observed one.
+/// The two-sided p-value alone, `fisher.test(...)$p.value`: what `scipy.stats.fisher_exact`
+/// also computes, without the estimate and interval's root searches.
+pub fn fisher_exact_p_value(table: Table2x2) -> f64 {
+    let [[a, b], [c, d]] = table;
+    two_sided_p_value(&NoncentralHypergeometric::new(a + c, b + d, a + b), a)
+}
+
+/// Sum of the probabilities of the tables no more probable than the observed one (compared
+/// before normalising: the common divisor does not change which tables qualify).
 fn two_sided_p_value(dist: &NoncentralHypergeometric, x: u64) -> f64 {
-    let d = dist.central();
-    let limit = d[(x - dist.lo) as usize] * RELATIVE_TIE;
-    d.iter().filter(|&&v| v <= limit).sum::<f64>()
+    let relative = dist.relative();
+    let limit = relative[(x - dist.lo) as usize] * RELATIVE_TIE;
+    let total: f64 = relative.iter().sum();
+    let tail: f64 = relative.iter().filter(|&&v| v <= limit).sum();
+    tail / total
 }
 
 /// R's `mle(x)`: the ψ whose conditional mean is the observed count.
@@ -165,6 +175,21 @@ mod tests {
             "{:?}",
             t.conf_int
         );
+    }
+
+    #[test]
+    fn the_p_value_alone_is_the_full_test_s() {
+        for table in [
+            [[3, 1], [1, 3]],
+            [[0, 0], [0, 0]],
+            [[120, 80], [95, 105]],
+            [[0, 9], [4, 2]],
+        ] {
+            assert_eq!(
+                fisher_exact_p_value(table),
+                fisher_exact_test(table).p_value
+            );
+        }
     }
 
     #[test]

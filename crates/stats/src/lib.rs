@@ -22,7 +22,7 @@ pub mod wilcoxon;
 
 pub use error::ParameterError;
 pub use fisher::fisher_exact_two_sided;
-pub use fisher_exact_test::{FisherExactTest, Table2x2, fisher_exact_test};
+pub use fisher_exact_test::{FisherExactTest, Table2x2, fisher_exact_p_value, fisher_exact_test};
 pub use power::fisher_power::fisher_exact_power;
 pub use power::monte_carlo::{AllocationRatio, MonteCarloPower, TrialDesign, monte_carlo_power};
 pub use power::two_proportions::{ContinuityCorrection, n_per_arm_two_proportions};

@@ -12,11 +12,14 @@ pub(crate) struct NoncentralHypergeometric {
     pub(crate) lo: u64,
     /// Largest possible (1,1) cell.
     pub(crate) hi: u64,
-    /// Central densities relative to the mode (mode = 1), x = lo..=hi.
+    /// Central densities relative to the mode (mode = 1), x = lo..=hi: R's `exp(logdc)` up to
+    /// the constant that `dnhyper` divides out anyway.
     relative: Vec<f64>,
-    /// ln of `relative` (R's `logdc` up to a constant that `dnhyper` subtracts anyway).
-    log_relative: Vec<f64>,
 }
+
+/// Below this spread of ψ^(x − lo) over the support (in ln), the densities are formed by
+/// repeated multiplication without overflow; beyond it, in logs as R does.
+const LINEAR_SPREAD_LIMIT: f64 = 500.0;
 
 impl NoncentralHypergeometric {
     /// The distribution for column totals `m` (first) and `n` (second) and first-row total
@@ -47,31 +50,48 @@ impl NoncentralHypergeometric {
             value /= ratio(x);
             relative[at(x)] = value;
         }
-        let log_relative = relative.iter().map(|d| d.ln()).collect();
-        NoncentralHypergeometric {
-            lo,
-            hi,
-            relative,
-            log_relative,
-        }
+        NoncentralHypergeometric { lo, hi, relative }
     }
 
     /// The central probabilities (ψ = 1), R's `dnhyper(1)`.
+    #[cfg(test)]
     pub(crate) fn central(&self) -> Vec<f64> {
         let total: f64 = self.relative.iter().sum();
         self.relative.iter().map(|d| d / total).collect()
     }
 
+    /// The central densities relative to the mode, x = lo..=hi.
+    pub(crate) fn relative(&self) -> &[f64] {
+        &self.relative
+    }
+
     /// The probabilities at odds ratio `ncp` (0 < ncp < ∞), R's `dnhyper(ncp)`, written into
     /// `out` (one buffer reused across a root search).
+    ///
+    /// R forms exp(logdc + x·ln ψ − max); where ψ^(x − lo) cannot overflow, the same
+    /// proportions come from a running product (one multiplication per table instead of one
+    /// exponential), equal to R's to a few ulps per table.
     fn density_into(&self, ncp: f64, out: &mut Vec<f64>) {
         let log_ncp = ncp.ln();
         out.clear();
+        let spread = log_ncp.abs() * (self.hi - self.lo) as f64;
+        if spread < LINEAR_SPREAD_LIMIT {
+            let mut power = 1.0;
+            let mut total = 0.0;
+            for &r in &self.relative {
+                let d = r * power;
+                total += d;
+                out.push(d);
+                power *= ncp;
+            }
+            out.iter_mut().for_each(|d| *d /= total);
+            return;
+        }
         out.extend(
-            self.log_relative
+            self.relative
                 .iter()
                 .zip(self.lo..)
-                .map(|(l, x)| l + log_ncp * x as f64),
+                .map(|(r, x)| r.ln() + log_ncp * x as f64),
         );
         let max = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut total = 0.0;

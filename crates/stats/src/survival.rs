@@ -9,6 +9,7 @@ pub mod kaplan_meier;
 pub mod log_rank;
 pub mod median;
 pub mod sample;
+pub(crate) mod sort_by_time;
 
 pub use kaplan_meier::{KaplanMeier, kaplan_meier};
 pub use log_rank::{LogRank, log_rank};

@@ -1,5 +1,6 @@
 //! Right-censored survival data, parsed once and sorted once by time.
 
+use super::sort_by_time::sort_by_time;
 use crate::ParameterError;
 
 /// What happened at a subject's time (R's `Surv(time, status)` with status 0/1).
@@ -19,7 +20,7 @@ pub enum Status {
 #[derive(Debug, Clone)]
 pub struct SurvivalSample {
     /// (time bits, group << 1 | event), sorted by time. Non-negative finite f64 order as their
-    /// bit patterns do, so the sort compares integers.
+    /// bit patterns do, so the sort works on integers.
     records: Vec<(u64, u32)>,
     /// Subjects per group.
     group_sizes: Vec<u64>,
@@ -72,7 +73,7 @@ impl SurvivalSample {
                 (g << 1) | u32::from(s == Status::Event),
             ));
         }
-        records.sort_unstable_by_key(|r| r.0);
+        sort_by_time(&mut records);
         Ok(SurvivalSample {
             records,
             group_sizes,
