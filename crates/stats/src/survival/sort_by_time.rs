@@ -20,7 +20,7 @@ pub(crate) fn sort_by_time(records: &mut Vec<(u64, u32)>) {
     }
     let mut scratch: Vec<(u64, u32)> = vec![(0, 0); records.len()];
     for (byte, histogram) in histograms.iter().enumerate() {
-        if histogram.iter().any(|&count| count == records.len()) {
+        if histogram.contains(&records.len()) {
             continue; // every key has the same byte here: the pass would change nothing
         }
         let mut offsets = [0_usize; 256];
