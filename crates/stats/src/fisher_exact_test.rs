@@ -8,8 +8,12 @@
 //! R, the estimate and the limits are `uniroot` roots at R's default tolerance, so they agree
 //! with R to many digits but with the exact root only to about 1e-4 relative.
 
+use crate::ParameterError;
 use crate::noncentral_hypergeometric::{NoncentralHypergeometric, Tail};
 use crate::uniroot::uniroot;
+
+/// The largest table total taken: the test enumerates up to that many tables, one f64 each.
+pub const MAX_TABLE_TOTAL: u64 = 10_000_000;
 
 /// R's `relErr`: tables within this relative factor of the observed probability are ties.
 const RELATIVE_TIE: f64 = 1.0 + 1e-7;
@@ -34,8 +38,10 @@ pub struct FisherExactTest {
 /// `fisher.test(matrix(c(a, c, b, d), 2))` for the table `[[a, b], [c, d]]`.
 ///
 /// Degenerate tables answer as R does: a zero row or column leaves one possible table, so
-/// p = 1, the estimate is 0 and the interval [0, ∞).
-pub fn fisher_exact_test(table: Table2x2) -> FisherExactTest {
+/// p = 1, the estimate is 0 and the interval [0, ∞). A table whose total exceeds
+/// [`MAX_TABLE_TOTAL`] is refused.
+pub fn fisher_exact_test(table: Table2x2) -> Result<FisherExactTest, ParameterError> {
+    checked_total(table)?;
     let [[a, b], [c, d]] = table;
     let (m, n, k, x) = (a + c, b + d, a + b, a);
     let dist = NoncentralHypergeometric::new(m, n, k);
@@ -47,18 +53,38 @@ pub fn fisher_exact_test(table: Table2x2) -> FisherExactTest {
         lower_limit(&dist, x, alpha, &mut buffer),
         upper_limit(&dist, x, alpha, &mut buffer),
     );
-    FisherExactTest {
+    Ok(FisherExactTest {
         p_value,
         odds_ratio,
         conf_int,
-    }
+    })
+}
+
+/// The table's total, if it is small enough to enumerate.
+fn checked_total(table: Table2x2) -> Result<u64, ParameterError> {
+    table
+        .iter()
+        .flatten()
+        .try_fold(0_u64, |sum, &v| sum.checked_add(v))
+        .filter(|&total| total <= MAX_TABLE_TOTAL)
+        .ok_or_else(|| {
+            ParameterError::new(
+                "table",
+                format!("{table:?}"),
+                format!("the counts must total at most {MAX_TABLE_TOTAL}"),
+            )
+        })
 }
 
 /// The two-sided p-value alone, `fisher.test(...)$p.value`: what `scipy.stats.fisher_exact`
 /// also computes, without the estimate and interval's root searches.
-pub fn fisher_exact_p_value(table: Table2x2) -> f64 {
+pub fn fisher_exact_p_value(table: Table2x2) -> Result<f64, ParameterError> {
+    checked_total(table)?;
     let [[a, b], [c, d]] = table;
-    two_sided_p_value(&NoncentralHypergeometric::new(a + c, b + d, a + b), a)
+    Ok(two_sided_p_value(
+        &NoncentralHypergeometric::new(a + c, b + d, a + b),
+        a,
+    ))
 }
 
 /// Sum of the probabilities of the tables no more probable than the observed one (compared
@@ -157,7 +183,7 @@ mod tests {
     #[test]
     fn tea_tasting_matches_r() {
         // R 4.2.2, fisher.test(matrix(c(3, 1, 1, 3), 2)), printed with digits = 17.
-        let t = fisher_exact_test([[3, 1], [1, 3]]);
+        let t = fisher_exact_test([[3, 1], [1, 3]]).unwrap();
         let close = |got: f64, want: f64| (got - want).abs() <= 1e-9 * want;
         assert!(close(t.p_value, 0.485_714_285_714_285_82), "{}", t.p_value);
         assert!(
@@ -186,19 +212,26 @@ mod tests {
             [[0, 9], [4, 2]],
         ] {
             assert_eq!(
-                fisher_exact_p_value(table),
-                fisher_exact_test(table).p_value
+                fisher_exact_p_value(table).unwrap(),
+                fisher_exact_test(table).unwrap().p_value
             );
         }
     }
 
     #[test]
+    fn a_table_too_large_to_enumerate_is_refused() {
+        let huge = [[u64::MAX, 1], [0, 0]];
+        assert_eq!(fisher_exact_test(huge).unwrap_err().parameter, "table");
+        assert!(fisher_exact_p_value([[MAX_TABLE_TOTAL, 1], [0, 0]]).is_err());
+    }
+
+    #[test]
     fn degenerate_tables_answer_as_r() {
         // R: fisher.test(matrix(0, 2, 2)) gives p = 1, estimate 0, interval [0, Inf].
-        let empty = fisher_exact_test([[0, 0], [0, 0]]);
+        let empty = fisher_exact_test([[0, 0], [0, 0]]).unwrap();
         assert_eq!((empty.p_value, empty.odds_ratio), (1.0, 0.0));
         assert_eq!(empty.conf_int, (0.0, f64::INFINITY));
-        let t = fisher_exact_test([[5, 0], [0, 5]]);
+        let t = fisher_exact_test([[5, 0], [0, 5]]).unwrap();
         assert_eq!(t.odds_ratio, f64::INFINITY);
         assert_eq!(t.conf_int.1, f64::INFINITY);
         assert!(t.conf_int.0 > 1.0);

@@ -12,7 +12,7 @@ use super::r_number::RNumber;
 #[serde(deny_unknown_fields)]
 pub struct FisherInput {
     /// Counts `[[a, b], [c, d]]`: rows are the groups (e.g. arms), columns the outcome
-    /// (e.g. responder, non-responder).
+    /// (e.g. responder, non-responder); at most 10,000,000 in all.
     pub table: [[u64; 2]; 2],
 }
 
@@ -28,7 +28,7 @@ pub struct FisherOutput {
 }
 
 fn run(input: FisherInput) -> Result<FisherOutput, ParameterError> {
-    let test = fisher_exact_test(input.table);
+    let test = fisher_exact_test(input.table)?;
     Ok(FisherOutput {
         p_value: test.p_value,
         odds_ratio: RNumber(test.odds_ratio),

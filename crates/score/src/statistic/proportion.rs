@@ -47,7 +47,7 @@ fn run_ci(input: ProportionInput) -> Result<ProportionOutput, ParameterError> {
     let p = Proportion::new(input.successes, input.n)?;
     let ci = match input.method {
         IntervalMethod::Wilson => wilson(p),
-        IntervalMethod::ClopperPearson => clopper_pearson(p),
+        IntervalMethod::ClopperPearson => clopper_pearson(p)?,
     };
     Ok(ProportionOutput {
         estimate: p.estimate(),

@@ -8,13 +8,24 @@
 //! which is what is solved here, by bisection to the last bit.
 
 use super::{CONFIDENCE, Interval, Proportion};
+use crate::ParameterError;
 use crate::log_factorial::LogFactorials;
 
-/// The 95 % Clopper–Pearson interval.
-pub fn clopper_pearson(proportion: Proportion) -> Interval {
+/// The largest n taken: each bisection step sums up to n binomial terms.
+pub const MAX_TRIALS: u64 = 1_000_000;
+
+/// The 95 % Clopper–Pearson interval; n above [`MAX_TRIALS`] is refused.
+pub fn clopper_pearson(proportion: Proportion) -> Result<Interval, ParameterError> {
     let (x, n) = (proportion.successes(), proportion.n());
+    if n > MAX_TRIALS {
+        return Err(ParameterError::new(
+            "n",
+            n,
+            format!("the Clopper–Pearson interval takes n up to {MAX_TRIALS}"),
+        ));
+    }
     let alpha = (1.0 - CONFIDENCE) / 2.0;
-    let lf = LogFactorials::up_to(u32::try_from(n).unwrap_or(u32::MAX));
+    let lf = LogFactorials::up_to(n as u32);
     let lower = if x == 0 {
         0.0
     } else {
@@ -27,7 +38,7 @@ pub fn clopper_pearson(proportion: Proportion) -> Interval {
         // P(Bin(n, p) ≤ x) falls with p: solve its negation.
         solve_increasing(|p| alpha - binomial_tail(&lf, n, p, x, Side::AtMost))
     };
-    Interval { lower, upper }
+    Ok(Interval { lower, upper })
 }
 
 /// Which binomial tail, counted from `x` inclusive.
@@ -80,7 +91,7 @@ mod tests {
     #[test]
     fn seven_of_ten_matches_r() {
         // R 4.2.2: binom.test(7, 10)$conf.int, digits = 17.
-        let ci = clopper_pearson(Proportion::new(7, 10).unwrap());
+        let ci = clopper_pearson(Proportion::new(7, 10).unwrap()).unwrap();
         assert!(
             (ci.lower - 0.347_547_149_940_002_69).abs() < 1e-12,
             "{ci:?}"
@@ -93,7 +104,19 @@ mod tests {
 
     #[test]
     fn the_ends_are_closed() {
-        assert_eq!(clopper_pearson(Proportion::new(0, 5).unwrap()).lower, 0.0);
-        assert_eq!(clopper_pearson(Proportion::new(5, 5).unwrap()).upper, 1.0);
+        assert_eq!(
+            clopper_pearson(Proportion::new(0, 5).unwrap())
+                .unwrap()
+                .lower,
+            0.0
+        );
+        assert_eq!(
+            clopper_pearson(Proportion::new(5, 5).unwrap())
+                .unwrap()
+                .upper,
+            1.0
+        );
+        let huge = Proportion::new(1, MAX_TRIALS + 1).unwrap();
+        assert_eq!(clopper_pearson(huge).unwrap_err().parameter, "n");
     }
 }

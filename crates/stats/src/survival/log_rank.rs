@@ -76,10 +76,16 @@ pub fn log_rank(sample: &SurvivalSample) -> Result<LogRank, ParameterError> {
         ));
     }
     let kept: Vec<usize> = (0..groups).filter(|&g| expected[g] > 0.0).collect();
-    let df = u32::try_from(kept.len().saturating_sub(1)).unwrap_or(u32::MAX);
-    let chisq = if kept.len() < 2 {
-        0.0
-    } else {
+    if kept.len() < 2 {
+        // R prints χ² = 0 on 0 df and p = 0: no comparison was possible.
+        return Err(ParameterError::new(
+            "group",
+            format!("{} group with expected events", kept.len()),
+            "the log-rank test needs two groups at risk at some event time (R gives chisq 0 on 0 df)",
+        ));
+    }
+    let df = u32::try_from(kept.len() - 1).unwrap_or(u32::MAX);
+    let chisq = {
         let rest = &kept[1..];
         let k = rest.len();
         let difference: Vec<f64> = rest.iter().map(|&g| observed[g] - expected[g]).collect();
@@ -174,6 +180,9 @@ mod tests {
     fn degenerate_input_is_refused() {
         let one_group = SurvivalSample::new(&[1.0, 2.0], &[Event, Event], &[]).unwrap();
         assert_eq!(log_rank(&one_group).unwrap_err().parameter, "group");
+        // Group 1 leaves before the only event: nothing to compare.
+        let early = SurvivalSample::new(&[5.0, 1.0], &[Event, Censored], &[0, 1]).unwrap();
+        assert_eq!(log_rank(&early).unwrap_err().parameter, "group");
         let censored: [Status; 2] = [Censored, Censored];
         let none = SurvivalSample::new(&[1.0, 2.0], &censored, &[0, 1]).unwrap();
         assert_eq!(log_rank(&none).unwrap_err().parameter, "status");

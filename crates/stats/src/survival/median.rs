@@ -41,14 +41,33 @@ pub(crate) fn median_survival(
 fn find_quantile(time: &[f64], surv: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     const P: f64 = 0.5;
     // The points (x, y = 1 − S) from time 0, keeping the first x of each distinct y (R's
-    // `duplicated`, where NA equals NA; y = 1 − S is never −0, so bit patterns compare).
-    let mut points: Vec<(f64, Option<f64>)> = Vec::with_capacity(time.len() + 1);
-    let mut seen: HashSet<Option<u64>> = HashSet::new();
-    for (x, s) in std::iter::once((0.0, Some(1.0))).chain(time.iter().copied().zip(surv)) {
-        let y = s.map(|s| 1.0 - s);
-        if seen.insert(y.map(f64::to_bits)) {
-            points.push((x, y));
+    // `duplicated`, where NA equals NA). The curve and its lower band only rise in y, so
+    // dropping repeats of the previous y is enough; a band that turns back (the capped upper
+    // one can) takes the general pass. y = 1 − S is never −0, so bit patterns compare.
+    let all: Vec<(f64, Option<f64>)> = std::iter::once((0.0, Some(1.0)))
+        .chain(time.iter().copied().zip(surv))
+        .map(|(x, s)| (x, s.map(|s| 1.0 - s)))
+        .collect();
+    let mut points: Vec<(f64, Option<f64>)> = Vec::with_capacity(all.len());
+    let mut monotone = true;
+    for &(x, y) in &all {
+        if let Some(&(_, previous)) = points.last() {
+            match (previous, y) {
+                (Some(p), Some(v)) if v == p => continue,
+                (None, None) => continue,
+                (Some(p), Some(v)) if v < p => monotone = false,
+                (None, Some(_)) => monotone = false,
+                _ => {}
+            }
         }
+        points.push((x, y));
+    }
+    if !monotone {
+        let mut seen: HashSet<Option<u64>> = HashSet::new();
+        points = all
+            .into_iter()
+            .filter(|&(_, y)| seen.insert(y.map(f64::to_bits)))
+            .collect();
     }
     let x_max = time.last().copied().unwrap_or(0.0);
     let y_max = points
@@ -103,6 +122,17 @@ mod tests {
             [0.75, 0.5, 0.5, 0.25].into_iter().map(Some),
         );
         assert_eq!(m, Some(3.0));
+    }
+
+    #[test]
+    fn a_band_that_turns_back_is_deduplicated_as_r_does() {
+        // y = 1 − S: 0.3, 0.6, 0.3 (a repeat, not adjacent), 0.6: R keeps the first of each
+        // distinct y, so the points are (0, 0), (1, 0.3), (2, 0.6) and the median is 2.
+        let m = find_quantile(
+            &[1.0, 2.0, 3.0, 4.0],
+            [0.7, 0.4, 0.7, 0.4].into_iter().map(Some),
+        );
+        assert_eq!(m, Some(2.0));
     }
 
     #[test]
