@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
 
 use crate::error::StoreError;
+use crate::fact::ColumnType;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,29 +185,49 @@ impl Tx {
     }
 
     /// Runs `SELECT <columns> <rest>` and returns its rows as JSON arrays (text as strings,
-    /// integers as numbers, NULL as null), aggregated in the database into ONE result row.
-    /// A read of thousands of small rows (a patient's five years of facts) then crosses from
-    /// the SQLite worker thread once instead of once per row, which cost a thread wake-up each.
+    /// integers as numbers, NULL as null). On SQLite the rows are aggregated in the database
+    /// into ONE result row: a read of thousands of small rows (a patient's five years of
+    /// facts) then crosses from sqlx's SQLite worker thread once instead of once per row,
+    /// which cost a thread wake-up each. PostgreSQL streams rows on the connection itself,
+    /// where plain rows are cheaper than building JSON in the server.
     pub async fn fetch_json_rows(
         &mut self,
-        columns: &[&str],
+        columns: &[(&str, ColumnType)],
         rest: &str,
         params: &[Param],
     ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
-        let list = columns.join(", ");
-        let sql = match self {
-            Tx::Sqlite(_) => format!("SELECT json_group_array(json_array({list})) {rest}"),
-            Tx::Postgres(_) => format!(
-                "SELECT COALESCE(json_agg(json_build_array({list})), '[]'::json)::text {rest}"
-            ),
-        };
-        let row = self.fetch_optional(&sql, params).await?;
-        let text = match row {
-            Some(row) => row.text(0)?.unwrap_or_else(|| "[]".to_owned()),
-            None => "[]".to_owned(),
-        };
-        serde_json::from_str(&text)
-            .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"))
+        let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+        let list = names.join(", ");
+        if let Tx::Sqlite(_) = self {
+            let sql = format!("SELECT json_group_array(json_array({list})) {rest}");
+            let text = match self.fetch_optional(&sql, params).await? {
+                Some(row) => row.text(0)?.unwrap_or_else(|| "[]".to_owned()),
+                None => "[]".to_owned(),
+            };
+            return serde_json::from_str(&text)
+                .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"));
+        }
+        let rows = self
+            .fetch_all(&format!("SELECT {list} {rest}"), params)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, ty))| {
+                        Ok(match ty {
+                            ColumnType::Text => {
+                                row.text(i)?.map_or(serde_json::Value::Null, Into::into)
+                            }
+                            ColumnType::Int => {
+                                row.int(i)?.map_or(serde_json::Value::Null, Into::into)
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Runs a query expected to return at most one row.

@@ -242,20 +242,20 @@ impl FactTable {
         )
     }
 
-    /// The columns of [`FactTable::select_list`], qualified with the alias `f`.
-    fn qualified_columns(&self) -> Vec<String> {
+    /// The columns of [`FactTable::select_list`], qualified with the alias `f`, and their types.
+    fn qualified_columns(&self) -> Vec<(String, ColumnType)> {
         [
-            "id",
-            "entity_id",
-            "version",
-            "retracted",
-            "recorded_at",
-            "recorded_by",
-            "reason",
+            ("id", Text),
+            ("entity_id", Text),
+            ("version", Int),
+            ("retracted", Int),
+            ("recorded_at", Text),
+            ("recorded_by", Text),
+            ("reason", Text),
         ]
         .into_iter()
-        .chain(self.columns.iter().map(|(c, _)| *c))
-        .map(|c| format!("f.{c}"))
+        .chain(self.columns.iter().copied())
+        .map(|(c, ty)| (format!("f.{c}"), ty))
         .collect()
     }
 
@@ -268,7 +268,8 @@ impl FactTable {
         params: &[Param],
     ) -> Result<Vec<FactVersion>, StoreError> {
         let columns = self.qualified_columns();
-        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let columns: Vec<(&str, ColumnType)> =
+            columns.iter().map(|(c, ty)| (c.as_str(), *ty)).collect();
         let rows = tx.fetch_json_rows(&columns, rest, params).await?;
         let mut versions = rows
             .into_iter()
