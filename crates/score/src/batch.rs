@@ -27,26 +27,40 @@ pub fn config_id(config: &MeasureConfig) -> String {
 pub fn score_batch(measure: &dyn Measure, inputs: &Value, config: &MeasureConfig) -> BatchOutcome {
     let cx = Context { config };
     let id = config_id(config);
-    let slots: Vec<&Value> = match inputs {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    };
-    let mut refused = 0;
-    let results = slots
-        .into_iter()
-        .map(|input| match measure.score(input, &cx) {
-            Ok(Value::Object(mut fields)) => {
+    BatchOutcome::of_slots(inputs, |input| {
+        measure.score(input, &cx).map(|result| match result {
+            Value::Object(mut fields) => {
                 stamp(&mut fields, measure, &id);
                 Value::Object(fields)
             }
-            Ok(other) => other,
-            Err(error) => {
-                refused += 1;
-                json!({ "error": error })
-            }
+            other => other,
         })
-        .collect();
-    BatchOutcome { results, refused }
+    })
+}
+
+impl BatchOutcome {
+    /// Runs `one` on every slot of `inputs` (an array, or a single object taken as a batch of
+    /// one), in order; a slot that fails holds `{"error": …}` and is counted as refused.
+    pub(crate) fn of_slots(
+        inputs: &Value,
+        mut one: impl FnMut(&Value) -> Result<Value, crate::decode::FieldError>,
+    ) -> BatchOutcome {
+        let slots: Vec<&Value> = match inputs {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        let mut refused = 0;
+        let results = slots
+            .into_iter()
+            .map(|input| {
+                one(input).unwrap_or_else(|error| {
+                    refused += 1;
+                    json!({ "error": error })
+                })
+            })
+            .collect();
+        BatchOutcome { results, refused }
+    }
 }
 
 fn stamp(fields: &mut Map<String, Value>, measure: &dyn Measure, id: &str) {

@@ -2,22 +2,16 @@
 //! slot with an error and the others are still computed (the `sledger score` contract). Each
 //! result is stamped with `test` (the name) and `r_function` (what it reproduces).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Statistic;
 use crate::BatchOutcome;
 
 /// Computes every input of `inputs` (an array, or a single object taken as a batch of one).
 pub fn compute_batch(statistic: &dyn Statistic, inputs: &Value) -> BatchOutcome {
-    let slots: Vec<&Value> = match inputs {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    };
-    let mut refused = 0;
-    let results = slots
-        .into_iter()
-        .map(|input| match statistic.compute(input) {
-            Ok(Value::Object(mut fields)) => {
+    BatchOutcome::of_slots(inputs, |input| {
+        statistic.compute(input).map(|result| match result {
+            Value::Object(mut fields) => {
                 fields.insert("test".into(), Value::String(statistic.name().into()));
                 fields.insert(
                     "r_function".into(),
@@ -25,20 +19,16 @@ pub fn compute_batch(statistic: &dyn Statistic, inputs: &Value) -> BatchOutcome 
                 );
                 Value::Object(fields)
             }
-            Ok(other) => other,
-            Err(error) => {
-                refused += 1;
-                json!({ "error": error })
-            }
+            other => other,
         })
-        .collect();
-    BatchOutcome { results, refused }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::statistic::find;
+    use serde_json::json;
 
     #[test]
     fn a_bad_slot_does_not_stop_the_others() {
