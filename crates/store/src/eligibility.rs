@@ -6,7 +6,6 @@
 //! is also computed from the birth month and the enrollment date, and an answer it contradicts
 //! is refused.
 
-use serde_json::Map;
 use sledger_core::InputError;
 use sledger_core::protocol::{Criterion, Protocol, Rule};
 
@@ -114,27 +113,15 @@ impl Store {
             .current_where(&mut w.tx, &study.study_id, "patient_id", &patient.entity_id)
             .await?;
         for (id, answer) in answers {
-            match current.iter().find(|f| f.text("criterion") == Some(id)) {
-                Some(old) if old.text("answer") == Some(answer.code()) => {}
-                Some(old) => {
-                    let mut changes = Map::new();
-                    changes.insert("answer".into(), answer.code().into());
-                    w.supersede(
-                        &fact::ELIGIBILITY_ANSWER,
-                        &old.entity_id,
-                        changes,
-                        "eligibility re-assessed",
-                    )
-                    .await?;
-                }
-                None => {
-                    let mut values = Map::new();
-                    values.insert("patient_id".into(), patient.entity_id.clone().into());
-                    values.insert("criterion".into(), id.clone().into());
-                    values.insert("answer".into(), answer.code().into());
-                    w.create(&fact::ELIGIBILITY_ANSWER, values).await?;
-                }
-            }
+            w.record_keyed(
+                &fact::ELIGIBILITY_ANSWER,
+                &current,
+                &patient.entity_id,
+                ("criterion", id),
+                ("answer", answer.code()),
+                "eligibility re-assessed",
+            )
+            .await?;
         }
         w.commit().await
     }

@@ -124,27 +124,15 @@ impl Store {
             .current_where(&mut w.tx, &study.study_id, "patient_id", &patient.entity_id)
             .await?;
         for (name, level) in values {
-            match current.iter().find(|f| f.text("factor") == Some(name)) {
-                Some(old) if old.text("level") == Some(level) => {}
-                Some(old) => {
-                    let mut changes = Map::new();
-                    changes.insert("level".into(), level.clone().into());
-                    w.supersede(
-                        &fact::STRATUM_VALUE,
-                        &old.entity_id,
-                        changes,
-                        "stratum value changed before locking",
-                    )
-                    .await?;
-                }
-                None => {
-                    let mut row = Map::new();
-                    row.insert("patient_id".into(), patient.entity_id.clone().into());
-                    row.insert("factor".into(), name.clone().into());
-                    row.insert("level".into(), level.clone().into());
-                    w.create(&fact::STRATUM_VALUE, row).await?;
-                }
-            }
+            w.record_keyed(
+                &fact::STRATUM_VALUE,
+                &current,
+                &patient.entity_id,
+                ("factor", name),
+                ("level", level),
+                "stratum value changed before locking",
+            )
+            .await?;
         }
         let recorded =
             recorded_values(&mut w.tx, plan, &study.study_id, &patient.entity_id).await?;

@@ -122,6 +122,38 @@ impl Write {
             .await
     }
 
+    /// Records one keyed answer of a patient (an eligibility criterion's answer, a stratum
+    /// factor's level) among the patient's `current` rows of `table`: nothing when it is
+    /// already the current value, a new version (with `reason`) when it changed, a new entity
+    /// otherwise.
+    pub async fn record_keyed(
+        &mut self,
+        table: &FactTable,
+        current: &[FactVersion],
+        patient_id: &str,
+        (key_column, key): (&str, &str),
+        (value_column, value): (&str, &str),
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        match current.iter().find(|f| f.text(key_column) == Some(key)) {
+            Some(old) if old.text(value_column) == Some(value) => {}
+            Some(old) => {
+                let mut changes = Map::new();
+                changes.insert(value_column.into(), value.into());
+                self.supersede(table, &old.entity_id, changes, reason)
+                    .await?;
+            }
+            None => {
+                let mut values = Map::new();
+                values.insert("patient_id".into(), patient_id.into());
+                values.insert(key_column.into(), key.into());
+                values.insert(value_column.into(), value.into());
+                self.create(table, values).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Withdraws `entity_id` (recorded in error): a new version marked retracted, with the
     /// reason. Nothing is deleted.
     pub async fn retract(
