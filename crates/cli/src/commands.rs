@@ -60,18 +60,38 @@ impl DbArgs {
     }
 }
 
-/// Writes `text` to standard output. A reader that stops early (`sledger … | head`) closes
-/// the pipe: that ends the output quietly instead of panicking as `println!` would.
-pub fn emit(text: &str) -> std::io::Result<()> {
+/// Writes command output. A closed pipe (`sledger … | head`) ends the process quietly with
+/// success, the reader having all it wanted, instead of panicking as `println!` would.
+pub fn emit(text: &str) {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
-    match stdout
+    if let Err(e) = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("sledger: cannot write the output: {e}");
+        std::process::exit(2);
     }
+}
+
+/// A JSON value as command output (pretty unless `compact`), through [`emit`].
+pub fn emit_json(value: &serde_json::Value, compact: bool) -> anyhow::Result<()> {
+    let mut text = if compact {
+        serde_json::to_string(value)?
+    } else {
+        serde_json::to_string_pretty(value)?
+    };
+    text.push('\n');
+    emit(&text);
+    Ok(())
+}
+
+/// One line of command output (the `outln!` macro), written through [`emit`].
+pub fn out_line(line: std::fmt::Arguments<'_>) {
+    emit(&format!("{line}\n"));
 }
 
 /// Runs an async command on a multi-threaded runtime (store commands).

@@ -1,5 +1,13 @@
 //! `sledger`: the one binary of the SLE trial ledger (DESIGN §2).
 
+/// `println!` for command output: when the reader closes the pipe early (`sledger … | head`),
+/// the command ends quietly with success instead of panicking as `println!` would.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::out_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 
 use std::process::ExitCode;

@@ -311,3 +311,38 @@ fn worked_longitudinal_example_10_1() {
         );
     }
 }
+
+/// `sledger score … | head`: a reader that closes the pipe early ends the output quietly,
+/// with success, and no panic on stderr.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let input = json!(vec![
+        json!({"equation": "ckd_epi_2021", "sex": "male", "age_years": 55, "creatinine": 1.2, "creatinine_unit": "mg/dL"});
+        3000
+    ])
+    .to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sledger"))
+        .args(["score", "egfr"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take()); // the reader goes away, as `head` does
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}: {stderr}",
+        output.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -71,18 +71,18 @@ pub async fn run(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCode>
                     text
                 }
             };
-            emit(&text)?;
+            emit(&text);
             ExitCode::SUCCESS
         }
         AuditCommand::Verify(args) => {
             let study = accepted!(store.study(&args.study).await);
             match audit::verify(store.pool(), &study.study_id).await? {
                 Verification::Intact { entries } => {
-                    println!("intact: {entries} entries");
+                    outln!("intact: {entries} entries");
                     ExitCode::SUCCESS
                 }
                 Verification::Broken { seq, problem } => {
-                    println!("broken at entry {seq}: {problem}");
+                    outln!("broken at entry {seq}: {problem}");
                     ExitCode::from(1)
                 }
             }

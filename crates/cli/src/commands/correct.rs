@@ -71,7 +71,7 @@ pub async fn run(db: &DbArgs, args: &CorrectArgs) -> anyhow::Result<ExitCode> {
                 .await
         )
     };
-    println!(
+    outln!(
         "{} {} {}: version {}",
         if version.retracted {
             "retracted"

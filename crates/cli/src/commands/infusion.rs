@@ -86,9 +86,10 @@ pub async fn run(db: &DbArgs, command: InfusionCommand) -> anyhow::Result<ExitCo
             .record_infusion(&db.actor(), &study, &args.patient, infusion)
             .await
     );
-    println!(
+    outln!(
         "recorded the infusion of {} on {} (day 0)",
-        args.patient, args.date
+        args.patient,
+        args.date
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)

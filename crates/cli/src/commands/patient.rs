@@ -84,7 +84,7 @@ pub async fn run(db: &DbArgs, command: PatientCommand) -> anyhow::Result<ExitCod
             let store = db.open().await?;
             let study = accepted!(store.study(&args.study).await);
             let p = accepted!(store.enroll(&db.actor(), &study, &patient).await);
-            println!("enrolled {} at site {} in {}", p.code, p.site, study.code);
+            outln!("enrolled {} at site {} in {}", p.code, p.site, study.code);
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }

@@ -381,8 +381,8 @@ pub async fn run(db: &DbArgs, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         Format::Json => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&chart_json(&chart, &measures, &config))?
-        ))?,
-        Format::Table => emit(&table(&chart, &measures))?,
+        )),
+        Format::Table => emit(&table(&chart, &measures)),
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

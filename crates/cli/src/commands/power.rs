@@ -133,7 +133,7 @@ fn two_proportions(args: &TwoProportionsArgs) -> anyhow::Result<ExitCode> {
         "power": args.power,
         "continuity_correction": args.continuity,
     });
-    emit(args.json, &text, &value)
+    print_result(args.json, &text, &value)
 }
 
 fn fisher(args: &FisherArgs) -> anyhow::Result<ExitCode> {
@@ -151,7 +151,7 @@ fn fisher(args: &FisherArgs) -> anyhow::Result<ExitCode> {
         "n_per_arm": args.n,
         "alpha": args.alpha,
     });
-    emit(args.json, &text, &value)
+    print_result(args.json, &text, &value)
 }
 
 fn simulate(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
@@ -195,14 +195,14 @@ fn simulate(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         "dropout": args.dropout,
         "alpha": args.alpha,
     });
-    emit(args.json, &text, &value)
+    print_result(args.json, &text, &value)
 }
 
-fn emit(as_json: bool, text: &str, value: &Value) -> anyhow::Result<ExitCode> {
+fn print_result(as_json: bool, text: &str, value: &Value) -> anyhow::Result<ExitCode> {
     if as_json {
-        println!("{}", serde_json::to_string_pretty(value)?);
+        outln!("{}", serde_json::to_string_pretty(value)?);
     } else {
-        println!("{text}");
+        outln!("{text}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -118,13 +118,17 @@ pub async fn run(db: &DbArgs, command: RandomizationCommand) -> anyhow::Result<E
                     .await
             );
             match s.slots_per_list {
-                Some(n) => println!(
+                Some(n) => outln!(
                     "set up {}: {} over {} strata; test and live lists of {n} slots each",
-                    study.code, s.method, s.strata
+                    study.code,
+                    s.method,
+                    s.strata
                 ),
-                None => println!(
+                None => outln!(
                     "set up {}: {} over {} strata; test and live seeds stored",
-                    study.code, s.method, s.strata
+                    study.code,
+                    s.method,
+                    s.strata
                 ),
             }
         }
@@ -144,9 +148,9 @@ pub async fn run(db: &DbArgs, command: RandomizationCommand) -> anyhow::Result<E
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!("stratum\tseq\tarm\tblock\tsize\tpatient\tnumber");
+                outln!("stratum\tseq\tarm\tblock\tsize\tpatient\tnumber");
                 for e in &list {
                     let (block, size) = e.block.map_or((String::new(), String::new()), |b| {
                         (b.0.to_string(), b.1.to_string())
@@ -157,9 +161,11 @@ pub async fn run(db: &DbArgs, command: RandomizationCommand) -> anyhow::Result<E
                         .map_or((String::new(), String::new()), |a| {
                             (a.0.clone(), a.1.to_string())
                         });
-                    println!(
+                    outln!(
                         "{}\t{}\t{}\t{block}\t{size}\t{patient}\t{number}",
-                        e.stratum, e.sequence_no, e.arm
+                        e.stratum,
+                        e.sequence_no,
+                        e.arm
                     );
                 }
             }
@@ -169,20 +175,26 @@ pub async fn run(db: &DbArgs, command: RandomizationCommand) -> anyhow::Result<E
             match accepted!(store.allocation(&actor, &study, &args.patient).await) {
                 Some(a) => {
                     let arm = a.arm.map(|arm| format!(", arm {arm}")).unwrap_or_default();
-                    println!(
+                    outln!(
                         "{}: randomized, number {} ({} list, {}){arm}",
-                        a.patient, a.number, a.list, a.allocated_at
+                        a.patient,
+                        a.number,
+                        a.list,
+                        a.allocated_at
                     );
                 }
-                None => println!("{}: not randomized", args.patient),
+                None => outln!("{}: not randomized", args.patient),
             }
         }
         RandomizationCommand::Unblindings(args) => {
             let study = accepted!(store.study(&args.study).await);
             for u in accepted!(store.unblindings(&actor, &study).await) {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}",
-                    u.requested_at, u.patient, u.requested_by, u.reason
+                    u.requested_at,
+                    u.patient,
+                    u.requested_by,
+                    u.reason
                 );
             }
         }
@@ -240,7 +252,7 @@ fn simulate_design(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(path, svg).with_context(|| format!("cannot write {}", path.display()))?;
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&report_json(&design, args, &report))?
         );
@@ -271,11 +283,13 @@ fn report_json(design: &str, args: &SimulateArgs, r: &SimulationReport) -> Value
 }
 
 fn print_table(design: &str, args: &SimulateArgs, r: &SimulationReport) {
-    println!(
+    outln!(
         "{design}: {} patients × {} runs (seed {})",
-        r.patients, r.runs, args.seed
+        r.patients,
+        r.runs,
+        args.seed
     );
-    println!("final imbalance = range of ratio-scaled arm counts (|n_A − n_B| for 1:1)");
+    outln!("final imbalance = range of ratio-scaled arm counts (|n_A − n_B| for 1:1)");
     let width = r
         .per_stratum
         .iter()
@@ -283,11 +297,11 @@ fn print_table(design: &str, args: &SimulateArgs, r: &SimulationReport) {
         .max()
         .unwrap_or(0)
         .max(7);
-    println!("{:<width$}  {:>6}  {:>6}  P(0)", "", "mean", "max");
+    outln!("{:<width$}  {:>6}  {:>6}  P(0)", "", "mean", "max");
     let row = |label: &str, s: &BalanceSummary| {
         let runs: u32 = s.histogram.iter().map(|h| h.1).sum();
         let zero = s.histogram.iter().find(|h| h.0 == 0.0).map_or(0, |h| h.1);
-        println!(
+        outln!(
             "{label:<width$}  {:>6.2}  {:>6.1}  {:.3}",
             s.mean,
             s.max,
@@ -299,9 +313,9 @@ fn print_table(design: &str, args: &SimulateArgs, r: &SimulationReport) {
         row(label, s);
     }
     match r.predictability {
-        Some(p) => println!(
+        Some(p) => outln!(
             "predictability of the next assignment (guess the arm furthest behind): {p:.3} (0.5 = a coin for 1:1)"
         ),
-        None => println!("predictability: not computed for minimization (no list to guess from)"),
+        None => outln!("predictability: not computed for minimization (no list to guess from)"),
     }
 }

@@ -44,13 +44,17 @@ pub async fn randomize(db: &DbArgs, args: &RandomizeArgs) -> anyhow::Result<Exit
             .await
     );
     match &a.arm {
-        Some(arm) => println!(
+        Some(arm) => outln!(
             "randomized {}: number {} ({} list), arm {arm}",
-            a.patient, a.number, a.list
+            a.patient,
+            a.number,
+            a.list
         ),
-        None => println!(
+        None => outln!(
             "randomized {}: number {} ({} list)",
-            a.patient, a.number, a.list
+            a.patient,
+            a.number,
+            a.list
         ),
     }
     store.close().await;
@@ -65,9 +69,12 @@ pub async fn unblind(db: &DbArgs, args: &UnblindArgs) -> anyhow::Result<ExitCode
             .unblind(&db.actor(), &study, &args.patient, &args.reason)
             .await
     );
-    println!(
+    outln!(
         "unblinded {} (number {}): arm {} — recorded at {}",
-        u.patient, u.number, u.arm, u.at
+        u.patient,
+        u.number,
+        u.arm,
+        u.at
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)

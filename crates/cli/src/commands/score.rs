@@ -3,7 +3,7 @@
 //! gets `{"error": {"field", "value", "rule"}}` in its slot and the exit code is 1; the others
 //! are still computed.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,7 +37,7 @@ pub struct ScoreArgs {
 pub fn run(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(args.config.as_deref())?;
     if args.print_config {
-        print!("{}", config.canonical());
+        super::emit(&config.canonical());
         return Ok(ExitCode::SUCCESS);
     }
     if args.list {
@@ -53,13 +53,13 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         );
     };
     if args.schema {
-        print_json(&schema(measure))?;
+        super::emit_json(&schema(measure), false)?;
         return Ok(ExitCode::SUCCESS);
     }
     let text = read_input(args.file.as_deref())?;
     let inputs: Value = serde_json::from_str(&text).context("the input is not valid JSON")?;
     let outcome = score_batch(measure, &inputs, &config);
-    print_json(&Value::Array(outcome.results))?;
+    super::emit_json(&Value::Array(outcome.results), false)?;
     if outcome.refused > 0 {
         eprintln!(
             "sledger: {} of the inputs were refused; see their \"error\" slots",
@@ -99,7 +99,7 @@ fn list() {
     let measures = sledger_score::all();
     let width = measures.iter().map(|m| m.name().len()).max().unwrap_or(0);
     for m in measures {
-        println!(
+        outln!(
             "{:width$}  {}  [{}]",
             m.name(),
             m.summary(),
@@ -115,13 +115,4 @@ fn schema(measure: &dyn Measure) -> Value {
         "input": measure.input_schema(),
         "output": measure.output_schema(),
     })
-}
-
-fn print_json(value: &Value) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
 }

@@ -63,7 +63,7 @@ pub async fn eligibility(db: &DbArgs, args: &EligibilityArgs) -> anyhow::Result<
             .record_eligibility(&db.actor(), &study, &args.patient, &answers)
             .await
     );
-    println!(
+    outln!(
         "recorded {} eligibility answer(s) for {}",
         answers.len(),
         args.patient
@@ -90,8 +90,8 @@ pub async fn strata(db: &DbArgs, args: &StrataArgs) -> anyhow::Result<ExitCode> 
         .map(|(f, l)| format!("{f}={l}"))
         .collect();
     match recorded.locked_at {
-        Some(at) => println!("{}: {} (locked at {at})", args.patient, shown.join(", ")),
-        None => println!("{}: {} (not locked)", args.patient, shown.join(", ")),
+        Some(at) => outln!("{}: {} (locked at {at})", args.patient, shown.join(", ")),
+        None => outln!("{}: {} (not locked)", args.patient, shown.join(", ")),
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 //! JSON array of results on stdout in the same order; a refused input gets
 //! `{"error": {"field", "value", "rule"}}` in its slot and the exit code is 1.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,14 +41,14 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         bail!("unknown test {name:?}; known tests: {}", known.join(", "));
     };
     if args.schema {
-        print_json(&schema(test), false)?;
+        super::emit_json(&schema(test), false)?;
         return Ok(ExitCode::SUCCESS);
     }
     let text = read_input(args.file.as_deref())?;
     let inputs: Value = serde_json::from_str(&text).context("the input is not valid JSON")?;
     drop(text);
     let outcome = compute_batch(test, &inputs);
-    print_json(&Value::Array(outcome.results), args.compact)?;
+    super::emit_json(&Value::Array(outcome.results), args.compact)?;
     if outcome.refused > 0 {
         eprintln!(
             "sledger: {} of the inputs were refused; see their \"error\" slots",
@@ -78,7 +78,7 @@ fn list() {
     let tests = statistic::all();
     let width = tests.iter().map(|t| t.name().len()).max().unwrap_or(0);
     for t in tests {
-        println!(
+        outln!(
             "{:width$}  {}  [R: {}]",
             t.name(),
             t.summary(),
@@ -94,17 +94,4 @@ fn schema(test: &dyn Statistic) -> Value {
         "input": test.input_schema(),
         "output": test.output_schema(),
     })
-}
-
-fn print_json(value: &Value, compact: bool) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    if compact {
-        serde_json::to_writer(&mut out, value)?;
-    } else {
-        serde_json::to_writer_pretty(&mut out, value)?;
-    }
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
 }

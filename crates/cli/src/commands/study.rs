@@ -53,11 +53,11 @@ pub async fn run(db: &DbArgs, command: StudyCommand) -> anyhow::Result<ExitCode>
                     .create_study(&db.actor(), &code, &file_name, &text)
                     .await
             );
-            println!("created study {} — {}", study.code, study.title);
+            outln!("created study {} — {}", study.code, study.title);
         }
         StudyCommand::List => {
             for (code, title) in store.studies().await? {
-                println!("{code}\t{title}");
+                outln!("{code}\t{title}");
             }
         }
     }

@@ -37,13 +37,13 @@ pub async fn run(db: &DbArgs, command: UserCommand) -> anyhow::Result<ExitCode> 
             let role: Role = accepted!(args.role.parse().map_err(StoreError::from));
             let store = db.open().await?;
             let user = accepted!(store.add_user(&db.actor(), &args.username, role).await);
-            println!("registered {} as {}", user.username, user.role);
+            outln!("registered {} as {}", user.username, user.role);
             store.close().await;
         }
         UserCommand::List => {
             let store = db.open().await?;
             for user in store.users().await? {
-                println!("{}\t{}\t{}", user.username, user.role, user.created_at);
+                outln!("{}\t{}\t{}", user.username, user.role, user.created_at);
             }
             store.close().await;
         }
@@ -53,11 +53,11 @@ pub async fn run(db: &DbArgs, command: UserCommand) -> anyhow::Result<ExitCode> 
             store.close().await;
             return Ok(match verification {
                 Verification::Intact { entries } => {
-                    println!("intact: {entries} entries");
+                    outln!("intact: {entries} entries");
                     ExitCode::SUCCESS
                 }
                 Verification::Broken { seq, problem } => {
-                    println!("broken at entry {seq}: {problem}");
+                    outln!("broken at entry {seq}: {problem}");
                     ExitCode::from(1)
                 }
             });

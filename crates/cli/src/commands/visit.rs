@@ -394,13 +394,13 @@ pub async fn run(db: &DbArgs, command: VisitCommand) -> anyhow::Result<ExitCode>
     let day = summary
         .study_day
         .map_or_else(|| "no study day".to_owned(), |d| format!("study day {d}"));
-    println!(
+    outln!(
         "recorded {patient} {visit}: {day}, {}, {} facts",
         summary.timing.code(),
         summary.facts_written
     );
     if let Some(deviation) = summary.deviation {
-        println!("protocol deviation (visit_out_of_window): {deviation}");
+        outln!("protocol deviation (visit_out_of_window): {deviation}");
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
