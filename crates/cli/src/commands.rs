@@ -13,6 +13,7 @@ pub mod randomize;
 pub mod refusal;
 pub mod score;
 pub mod screening;
+pub mod stats;
 pub mod study;
 pub mod user;
 pub mod visit;

@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     /// Compute a clinical measure from JSON inputs (a JSON array in, a JSON array out).
     Score(commands::score::ScoreArgs),
+    /// Statistics as R computes them (Fisher, proportion CIs, Wilcoxon, Kaplan–Meier,
+    /// log-rank): a JSON array in, a JSON array out.
+    Stats(commands::stats::StatsArgs),
     /// Observations in bulk: `sledger observation import FILE.csv --study CODE`.
     #[command(subcommand)]
     Observation(commands::observation::ObservationCommand),
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Score(args) => commands::score::run(&args),
+        Command::Stats(args) => commands::stats::run(&args),
         Command::Observation(cmd) => commands::run_async(commands::observation::run(&cli.db, cmd)),
         Command::Study(cmd) => commands::run_async(commands::study::run(&cli.db, cmd)),
         Command::Patient(cmd) => commands::run_async(commands::patient::run(&cli.db, cmd)),

@@ -1,5 +1,5 @@
-//! Every `sledger score` example in docs/measures.md runs and succeeds, so the user docs cannot
-//! drift from the binary.
+//! Every `sledger score` example in docs/measures.md and every `sledger stats` example in
+//! docs/stats.md runs, so the user docs cannot drift from the binary.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,8 +9,8 @@ fn root() -> PathBuf {
 }
 
 /// Shell commands in the document's code blocks (fenced or indented) that call
-/// `sledger score`, with backslash continuations and multi-line quotes joined.
-fn examples(markdown: &str) -> Vec<String> {
+/// `sledger <subcommand>`, with backslash continuations and multi-line quotes joined.
+fn examples(markdown: &str, subcommand: &str) -> Vec<String> {
     let mut blocks: Vec<Vec<&str>> = Vec::new();
     let mut fenced: Option<Vec<&str>> = None;
     let mut indented: Vec<&str> = Vec::new();
@@ -58,7 +58,7 @@ fn examples(markdown: &str) -> Vec<String> {
             }
             let command = std::mem::take(&mut current);
             let first = command.split_whitespace().next().unwrap_or_default();
-            if (first == "echo" || first == "sledger") && command.contains("sledger score") {
+            if (first == "echo" || first == "sledger") && command.contains(subcommand) {
                 commands.push(command);
             }
         }
@@ -70,12 +70,38 @@ fn examples(markdown: &str) -> Vec<String> {
 fn every_documented_example_runs() {
     let text =
         std::fs::read_to_string(root().join("docs/measures.md")).expect("docs/measures.md exists");
-    let commands = examples(&text);
+    let commands = examples(&text, "sledger score");
     assert!(
         commands.len() >= 15,
         "found only {} examples",
         commands.len()
     );
+    run_all(commands, Expect::Success);
+}
+
+/// What a documented example must do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// Succeed (exit 0), except `--list`.
+    Success,
+    /// Succeed, except the one example of bad input, which exits 1 with its error slot.
+    SuccessOrOneRefusal,
+}
+
+#[test]
+fn every_documented_stats_example_runs() {
+    let text = std::fs::read_to_string(root().join("docs/stats.md")).expect("docs/stats.md exists");
+    let commands = examples(&text, "sledger stats");
+    assert!(
+        commands.len() >= 8,
+        "found only {} examples",
+        commands.len()
+    );
+    run_all(commands, Expect::SuccessOrOneRefusal);
+}
+
+fn run_all(commands: Vec<String>, expect: Expect) {
+    let mut refusals = 0;
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_sledger"))
         .parent()
         .expect("binary directory")
@@ -93,8 +119,12 @@ fn every_documented_example_runs() {
             .output()
             .expect("bash runs");
         let stdout = String::from_utf8_lossy(&output.stdout);
+        if output.status.code() == Some(1) && stdout.contains("\"error\"") {
+            refusals += 1;
+        }
+        let refused = expect == Expect::SuccessOrOneRefusal && output.status.code() == Some(1);
         assert!(
-            output.status.success() || command.contains("--list"),
+            output.status.success() || refused || command.contains("--list"),
             "documented example failed ({}):\n{command}\n{stdout}\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
@@ -107,5 +137,8 @@ fn every_documented_example_runs() {
                 "{command}"
             );
         }
+    }
+    if expect == Expect::SuccessOrOneRefusal {
+        assert_eq!(refusals, 1, "exactly the bad-input example is refused");
     }
 }

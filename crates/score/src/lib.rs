@@ -1,4 +1,5 @@
-//! sledger-score: the JSON contract of `sledger score` (DESIGN §4).
+//! sledger-score: the JSON contract of `sledger score` (DESIGN §4), and of `sledger stats`
+//! (`statistic`), which has the same shape over sledger-stats.
 //!
 //! One wire module per measure turns a flat JSON object, keyed by the spec's data-dictionary
 //! names, into sledger-core's domain types, calls the measure, and shapes the result. The
@@ -10,6 +11,7 @@ pub mod batch;
 pub mod decode;
 pub mod measure;
 pub mod registry;
+pub mod statistic;
 pub mod wire;
 
 pub use batch::{BatchOutcome, score_batch};

@@ -1,4 +1,4 @@
-//! The standard normal quantile function Φ⁻¹.
+//! The standard normal distribution: the quantile function Φ⁻¹ and the tail probability.
 //!
 //! Wichura MJ. Algorithm AS 241: the percentage points of the normal distribution.
 //! *Appl Stat* 1988;37:477–484 (PPND16, relative accuracy about 1e-16) — the algorithm of
@@ -29,6 +29,18 @@ pub fn standard_normal_quantile(p: f64) -> f64 {
         polynomial(r, &FAR_NUM) / polynomial(r, &FAR_DEN)
     };
     if q < 0.0 { -magnitude } else { magnitude }
+}
+
+/// P(Z > z) = erfc(z/√2)/2, R's `pnorm(z, lower.tail = FALSE)`, accurate relative to the
+/// tail's size far out (erfc from `libm`, musl's implementation) where 1 − Φ(z) would cancel.
+pub fn standard_normal_upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// The two-sided p-value of a standard normal deviate, as R's rank tests compute it:
+/// `2 * min(pnorm(z), pnorm(z, lower.tail = FALSE))`.
+pub fn two_sided_normal_p_value(z: f64) -> f64 {
+    2.0 * standard_normal_upper_tail(z.abs())
 }
 
 /// c₀ + c₁x + … + c₇x⁷ by Horner's rule.
@@ -122,6 +134,25 @@ mod tests {
             assert!(
                 (got - want).abs() <= 1e-14 * want.abs().max(1.0),
                 "p = {p}: got {got}, scipy {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn upper_tail_matches_r() {
+        // R 4.2.2: pnorm(c(0, 1.96, -1, 8, 30), lower.tail = FALSE), digits = 17.
+        let cases = [
+            (0.0, 0.5),
+            (1.96, 0.024_997_895_148_220_428),
+            (-1.0, 0.841_344_746_068_542_93),
+            (8.0, 6.220_960_574_271_784_9e-16),
+            (30.0, 4.906_713_927_148_187_2e-198),
+        ];
+        for (z, want) in cases {
+            let got = standard_normal_upper_tail(z);
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "z = {z}: {got} vs {want}"
             );
         }
     }
