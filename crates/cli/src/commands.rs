@@ -11,6 +11,7 @@ pub mod power;
 pub mod randomization;
 pub mod randomize;
 pub mod refusal;
+pub mod report;
 pub mod score;
 pub mod screening;
 pub mod stats;

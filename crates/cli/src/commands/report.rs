@@ -1,0 +1,133 @@
+//! `sledger report case-series | trial | patient CODE --study CODE --format html|md|json
+//! [--out FILE]` (issue #5 item 4): reads the study from the store, derives every measure with
+//! sledger-core (`record::visit_measures`), hands the records to sledger-report and writes the
+//! string it returns. The report crate does no IO; this module does no analysis.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+use sledger_core::MeasureConfig;
+use sledger_core::record::{VisitMeasures, visit_measures};
+use sledger_report::patient_report::PatientReport;
+use sledger_report::{CaseSeries, PatientInput, Provenance};
+use sledger_store::{PatientChart, Store, Study};
+
+use super::refusal::accepted;
+use super::{DbArgs, emit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Html,
+    Md,
+    Json,
+}
+
+impl From<FormatArg> for sledger_report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Html => sledger_report::Format::Html,
+            FormatArg::Md => sledger_report::Format::Markdown,
+            FormatArg::Json => sledger_report::Format::Json,
+        }
+    }
+}
+
+/// Where the report goes and in which format.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// The study's code.
+    #[arg(long)]
+    study: String,
+    #[arg(long, value_enum, default_value_t = FormatArg::Html)]
+    format: FormatArg,
+    /// The file to write (standard output without it).
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The case series: every patient's visits, measures and course plots, and the cohort
+    /// summary (median, IQR, paired Wilcoxon).
+    CaseSeries(Output),
+    /// One patient's visit table and course plots.
+    Patient {
+        /// The patient's study code.
+        code: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+/// The report's provenance: study, engine, configuration, time.
+fn provenance(study: &Study, config: &MeasureConfig) -> Provenance {
+    Provenance {
+        study_code: study.code.clone(),
+        study_title: study.title.clone(),
+        protocol_id: study.protocol.id().to_owned(),
+        protocol_version: study.protocol.version().to_owned(),
+        engine_version: sledger_core::ENGINE_VERSION.to_owned(),
+        config_id: sledger_score::batch::config_id(config),
+        generated_at: generated_at(),
+    }
+}
+
+/// Now, to the second (UTC, RFC 3339).
+fn generated_at() -> String {
+    let now = jiff::Timestamp::now();
+    now.round(jiff::Unit::Second).unwrap_or(now).to_string()
+}
+
+/// Every patient's chart, by patient code.
+pub(crate) async fn charts(store: &Store, study: &Study) -> Result<Vec<PatientChart>, sledger_store::StoreError> {
+    let mut patients = store.patients(study).await?;
+    patients.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut charts = Vec::with_capacity(patients.len());
+    for p in &patients {
+        charts.push(store.patient_chart(study, &p.code).await?);
+    }
+    Ok(charts)
+}
+
+fn write(output: &Output, text: &str) -> anyhow::Result<()> {
+    match &output.out {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display())),
+        None => Ok(emit(text)?),
+    }
+}
+
+pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode> {
+    let store = db.open().await?;
+    let config = MeasureConfig::default();
+    let (output, text) = match &command {
+        ReportCommand::CaseSeries(output) => {
+            let study = accepted!(store.study(&output.study).await);
+            let charts = accepted!(charts(&store, &study).await);
+            let measures: Vec<Vec<VisitMeasures>> =
+                charts.iter().map(|c| visit_measures(&c.record, &config)).collect();
+            let inputs: Vec<PatientInput<'_>> = charts
+                .iter()
+                .zip(&measures)
+                .map(|(c, m)| PatientInput { record: &c.record, measures: m })
+                .collect();
+            let report = CaseSeries::build(provenance(&study, &config), &inputs, &config)?;
+            (output, report.render(output.format.into())?)
+        }
+        ReportCommand::Patient { code, output } => {
+            let study = accepted!(store.study(&output.study).await);
+            let chart = accepted!(store.patient_chart(&study, code).await);
+            let measures = visit_measures(&chart.record, &config);
+            let report = PatientReport::build(
+                provenance(&study, &config),
+                PatientInput { record: &chart.record, measures: &measures },
+                &config,
+            );
+            (output, report.render(output.format.into())?)
+        }
+    };
+    write(output, &text)?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
