@@ -139,9 +139,8 @@ pub fn scheduled_visits(patients: &[PatientCourse]) -> Vec<VisitCode> {
     codes
 }
 
-/// The cohort summary of every variable.
-pub fn summarize(patients: &[PatientCourse]) -> Vec<VariableSummary> {
-    let visits = scheduled_visits(patients);
+/// The cohort summary of every variable at the time points `visits`.
+pub fn summarize(patients: &[PatientCourse], visits: &[VisitCode]) -> Vec<VariableSummary> {
     Variable::ALL
         .into_iter()
         .map(|variable| {
@@ -172,9 +171,7 @@ pub fn summarize(patients: &[PatientCourse]) -> Vec<VariableSummary> {
 fn paired_change(patients: &[PatientCourse], variable: Variable) -> PairedChange {
     let (mut base, mut last) = (Vec::new(), Vec::new());
     for p in patients {
-        let b = p
-            .visit(VisitCode::Baseline)
-            .and_then(|r| variable.value(r));
+        let b = p.visit(VisitCode::Baseline).and_then(|r| variable.value(r));
         let l = p.last_scheduled().and_then(|r| variable.value(r));
         if let (Some(b), Some(l)) = (b, l) {
             base.push(b);

@@ -11,6 +11,8 @@
 pub mod case_series;
 pub mod cohort_summary;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod format;
 pub(crate) mod html;
 pub(crate) mod markdown;
@@ -21,10 +23,8 @@ pub mod quantile;
 pub mod svg;
 pub(crate) mod visit_table;
 
-
 pub use case_series::CaseSeries;
 pub use error::ReportError;
 pub use format::Format;
 pub use patient_course::{PatientCourse, PatientInput};
 pub use provenance::Provenance;
-

@@ -162,6 +162,16 @@ pub struct PatientCourse {
     /// The maintenance prednisone-equivalent dose as a step function over the follow-up, from
     /// sledger-core's glucocorticoid history (for the step-line plot).
     pub prednisone_steps: Vec<DoseStep>,
+    /// Scheduled visits of the protocol that the patient has no record of: shown as missing
+    /// rows, never filled in.
+    pub missing_visits: Vec<String>,
+}
+
+/// A row of a patient's visit table: a recorded visit, or a scheduled one never recorded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TableRow<'a> {
+    Recorded(&'a VisitRow),
+    Missing(VisitCode),
 }
 
 /// The name of an agent as sle-activity §9.6 codes it.
@@ -367,7 +377,45 @@ impl PatientCourse {
             pct_reduction_at_last_visit: last.and_then(|v| v.pct_reduction),
             visits,
             prednisone_steps: steps,
+            missing_visits: Vec::new(),
         }
+    }
+
+    /// Notes the scheduled visits (`schedule`, the protocol's) the patient has no record of.
+    pub fn with_schedule(mut self, schedule: &[VisitCode]) -> PatientCourse {
+        self.missing_visits = self
+            .missing_codes(schedule)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        self
+    }
+
+    fn missing_codes(&self, schedule: &[VisitCode]) -> Vec<VisitCode> {
+        let mut missing: Vec<VisitCode> = schedule
+            .iter()
+            .copied()
+            .filter(|c| *c != VisitCode::Unscheduled && self.visit(*c).is_none())
+            .collect();
+        missing.sort();
+        missing
+    }
+
+    /// The table's rows: recorded visits in date order, with each missing scheduled visit
+    /// placed before the first recorded visit that comes after it in the schedule.
+    pub fn rows(&self, schedule: &[VisitCode]) -> Vec<TableRow<'_>> {
+        let mut missing = self.missing_codes(schedule).into_iter().peekable();
+        let mut rows = Vec::with_capacity(self.visits.len() + schedule.len());
+        for v in &self.visits {
+            if v.code != VisitCode::Unscheduled {
+                while let Some(m) = missing.next_if(|m| *m < v.code) {
+                    rows.push(TableRow::Missing(m));
+                }
+            }
+            rows.push(TableRow::Recorded(v));
+        }
+        rows.extend(missing.map(TableRow::Missing));
+        rows
     }
 
     /// The visit with `code`, if the patient had it.
@@ -381,5 +429,32 @@ impl PatientCourse {
             .iter()
             .rev()
             .find(|v| matches!(v.code, VisitCode::Month(_)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::two_patients;
+
+    #[test]
+    fn missing_rows_sit_in_schedule_order() {
+        let cohort = two_patients();
+        let course = PatientCourse::of(cohort.inputs()[1], &MeasureConfig::default());
+        let schedule = [
+            VisitCode::Baseline,
+            VisitCode::Month(1),
+            VisitCode::Month(3),
+            VisitCode::Month(6),
+        ];
+        let rows: Vec<String> = course
+            .rows(&schedule)
+            .iter()
+            .map(|r| match r {
+                TableRow::Recorded(v) => v.visit.clone(),
+                TableRow::Missing(c) => format!("({c})"),
+            })
+            .collect();
+        assert_eq!(rows, ["baseline", "(m1)", "m3", "(m6)"]);
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod chart;
 
-
 pub mod patient_plots;
 pub mod spaghetti;
 

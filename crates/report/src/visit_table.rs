@@ -28,8 +28,16 @@ fn none(_: &VisitRow) -> Option<&'static str> {
 /// The table's columns, in the paper's order.
 pub(crate) fn columns() -> Vec<Column> {
     vec![
-        Column { header: "Visit", value: |v| Some(v.visit.clone()), class: |_| Some("l") },
-        Column { header: "Day", value: |v| v.study_day.map(|d| d.to_string()), class: none },
+        Column {
+            header: "Visit",
+            value: |v| Some(v.visit.clone()),
+            class: |_| Some("l"),
+        },
+        Column {
+            header: "Day",
+            value: |v| v.study_day.map(|d| d.to_string()),
+            class: none,
+        },
         Column {
             header: "UPCR mg/g",
             value: |v| {
@@ -37,16 +45,56 @@ pub(crate) fn columns() -> Vec<Column> {
             },
             class: |v| v.upcr_flagged.then_some("flag"),
         },
-        Column { header: "24-h protein g/d", value: |v| shown(v.protein_24h_g_day, 2), class: none },
-        Column { header: "Creatinine mg/dL", value: |v| shown(v.creatinine_mg_dl, 2), class: none },
-        Column { header: "eGFR", value: |v| v.egfr.map(|e| e.to_string()), class: none },
-        Column { header: "C3 g/L", value: |v| shown(v.c3_g_l, 2), class: none },
-        Column { header: "C4 g/L", value: |v| shown(v.c4_g_l, 2), class: none },
-        Column { header: "anti-dsDNA IU/mL", value: |v| shown(v.anti_dsdna_iu_ml, 0), class: none },
-        Column { header: "SLEDAI-2K", value: |v| v.sledai2k.text(), class: none },
-        Column { header: "PGA", value: |v| shown(v.pga, 2), class: none },
-        Column { header: "Prednisone eq. mg/d", value: |v| shown(v.prednisone_mg_day, 2), class: none },
-        Column { header: "% reduction", value: |v| shown(v.pct_reduction, 1), class: none },
+        Column {
+            header: "24-h protein g/d",
+            value: |v| shown(v.protein_24h_g_day, 2),
+            class: none,
+        },
+        Column {
+            header: "Creatinine mg/dL",
+            value: |v| shown(v.creatinine_mg_dl, 2),
+            class: none,
+        },
+        Column {
+            header: "eGFR",
+            value: |v| v.egfr.map(|e| e.to_string()),
+            class: none,
+        },
+        Column {
+            header: "C3 g/L",
+            value: |v| shown(v.c3_g_l, 2),
+            class: none,
+        },
+        Column {
+            header: "C4 g/L",
+            value: |v| shown(v.c4_g_l, 2),
+            class: none,
+        },
+        Column {
+            header: "anti-dsDNA IU/mL",
+            value: |v| shown(v.anti_dsdna_iu_ml, 0),
+            class: none,
+        },
+        Column {
+            header: "SLEDAI-2K",
+            value: |v| v.sledai2k.text(),
+            class: none,
+        },
+        Column {
+            header: "PGA",
+            value: |v| shown(v.pga, 2),
+            class: none,
+        },
+        Column {
+            header: "Prednisone eq. mg/d",
+            value: |v| shown(v.prednisone_mg_day, 2),
+            class: none,
+        },
+        Column {
+            header: "% reduction",
+            value: |v| shown(v.pct_reduction, 1),
+            class: none,
+        },
         Column {
             header: "Other immunosuppressants",
             value: |v| (!v.immunosuppressants.is_empty()).then(|| v.immunosuppressants.join(", ")),

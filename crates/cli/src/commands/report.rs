@@ -73,6 +73,17 @@ fn provenance(study: &Study, config: &MeasureConfig) -> Provenance {
     }
 }
 
+/// The protocol's scheduled visits.
+fn schedule(study: &Study) -> Vec<sledger_core::protocol::VisitCode> {
+    study
+        .protocol
+        .schedule()
+        .visits()
+        .iter()
+        .map(|v| v.code())
+        .collect()
+}
+
 /// Now, to the second (UTC, RFC 3339).
 fn generated_at() -> String {
     let now = jiff::Timestamp::now();
@@ -80,7 +91,10 @@ fn generated_at() -> String {
 }
 
 /// Every patient's chart, by patient code.
-pub(crate) async fn charts(store: &Store, study: &Study) -> Result<Vec<PatientChart>, sledger_store::StoreError> {
+pub(crate) async fn charts(
+    store: &Store,
+    study: &Study,
+) -> Result<Vec<PatientChart>, sledger_store::StoreError> {
     let mut patients = store.patients(study).await?;
     patients.sort_by(|a, b| a.code.cmp(&b.code));
     let mut charts = Vec::with_capacity(patients.len());
@@ -105,14 +119,24 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
         ReportCommand::CaseSeries(output) => {
             let study = accepted!(store.study(&output.study).await);
             let charts = accepted!(charts(&store, &study).await);
-            let measures: Vec<Vec<VisitMeasures>> =
-                charts.iter().map(|c| visit_measures(&c.record, &config)).collect();
+            let measures: Vec<Vec<VisitMeasures>> = charts
+                .iter()
+                .map(|c| visit_measures(&c.record, &config))
+                .collect();
             let inputs: Vec<PatientInput<'_>> = charts
                 .iter()
                 .zip(&measures)
-                .map(|(c, m)| PatientInput { record: &c.record, measures: m })
+                .map(|(c, m)| PatientInput {
+                    record: &c.record,
+                    measures: m,
+                })
                 .collect();
-            let report = CaseSeries::build(provenance(&study, &config), &inputs, &config)?;
+            let report = CaseSeries::build(
+                provenance(&study, &config),
+                &schedule(&study),
+                &inputs,
+                &config,
+            )?;
             (output, report.render(output.format.into())?)
         }
         ReportCommand::Patient { code, output } => {
@@ -121,7 +145,11 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
             let measures = visit_measures(&chart.record, &config);
             let report = PatientReport::build(
                 provenance(&study, &config),
-                PatientInput { record: &chart.record, measures: &measures },
+                &schedule(&study),
+                PatientInput {
+                    record: &chart.record,
+                    measures: &measures,
+                },
                 &config,
             );
             (output, report.render(output.format.into())?)

@@ -5,21 +5,34 @@ use std::fmt::Write as _;
 use super::CaseSeries;
 use crate::cohort_summary::VariableSummary;
 use crate::html::{cell, escape, page};
-use crate::patient_course::PatientCourse;
+use sledger_core::protocol::VisitCode;
+
+use crate::patient_course::{PatientCourse, TableRow};
 use crate::quantile::MedianIqr;
 use crate::svg::patient_plots::patient_panels;
 use crate::svg::spaghetti::cohort_spaghetti;
 use crate::visit_table::{columns, shown};
 
 /// The visit table of one patient.
-pub(crate) fn visit_table(course: &PatientCourse) -> String {
+pub(crate) fn visit_table(course: &PatientCourse, schedule: &[VisitCode]) -> String {
     let cols = columns();
     let mut out = String::from("<table>\n<tr>");
     for c in &cols {
         let _ = write!(out, "<th>{}</th>", escape(c.header));
     }
     out.push_str("</tr>\n");
-    for v in &course.visits {
+    for row in course.rows(schedule) {
+        let v = match row {
+            TableRow::Recorded(v) => v,
+            TableRow::Missing(code) => {
+                let _ = write!(
+                    out,
+                    "<tr><td class=\"l\">{code}</td><td class=\"missing\" colspan=\"{}\">\u{2014} visit not recorded \u{2014}</td></tr>\n",
+                    cols.len() - 1
+                );
+                continue;
+            }
+        };
         out.push_str("<tr>");
         for c in &cols {
             match ((c.value)(v), (c.class)(v)) {
@@ -116,7 +129,8 @@ fn summary_table(summary: &[VariableSummary]) -> String {
     let Some(first) = summary.first() else {
         return String::new();
     };
-    let mut out = String::from("<table>\n<tr><th class=\"l\">Variable</th><th class=\"l\">Unit</th>");
+    let mut out =
+        String::from("<table>\n<tr><th class=\"l\">Variable</th><th class=\"l\">Unit</th>");
     for v in &first.by_visit {
         let _ = write!(out, "<th>{}</th>", escape(&v.visit));
     }
@@ -147,7 +161,11 @@ fn summary_table(summary: &[VariableSummary]) -> String {
                 );
             }
             (None, Some(note)) => {
-                let _ = write!(out, "<td class=\"missing\" title=\"{}\">\u{2014}</td>", escape(note));
+                let _ = write!(
+                    out,
+                    "<td class=\"missing\" title=\"{}\">\u{2014}</td>",
+                    escape(note)
+                );
             }
             (None, None) => out.push_str(&cell(None)),
         }
@@ -174,7 +192,7 @@ pub(crate) fn render(report: &CaseSeries) -> String {
     for course in &report.patients {
         body.push_str("<section class=\"patient\">\n");
         body.push_str(&patient_heading(course));
-        body.push_str(&visit_table(course));
+        body.push_str(&visit_table(course, &report.schedule));
         body.push_str(&patient_figure(course));
         body.push_str("</section>\n");
     }

@@ -29,7 +29,11 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn line(name: impl Into<String>, color: &'static str, points: Vec<(f64, Option<f64>)>) -> Series {
+    pub fn line(
+        name: impl Into<String>,
+        color: &'static str,
+        points: Vec<(f64, Option<f64>)>,
+    ) -> Series {
         Series {
             name: name.into(),
             color,
@@ -41,7 +45,11 @@ impl Series {
         }
     }
 
-    pub fn step(name: impl Into<String>, color: &'static str, points: Vec<(f64, Option<f64>)>) -> Series {
+    pub fn step(
+        name: impl Into<String>,
+        color: &'static str,
+        points: Vec<(f64, Option<f64>)>,
+    ) -> Series {
         Series {
             style: Style::Step,
             ..Series::line(name, color, points)
@@ -69,7 +77,11 @@ pub struct Chart {
 }
 
 impl Chart {
-    pub fn new(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>) -> Chart {
+    pub fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+    ) -> Chart {
         Chart {
             title: title.into(),
             x_label: x_label.into(),
@@ -186,7 +198,11 @@ pub fn render(chart: &Chart) -> String {
             let (row, col) = (i / 3, i % 3);
             let lx = left + col as f64 * ((w - left - right) / 3.0);
             let ly = 26.0 + row as f64 * 13.0;
-            let dash = if series.dashed { " stroke-dasharray=\"4 2\"" } else { "" };
+            let dash = if series.dashed {
+                " stroke-dasharray=\"4 2\""
+            } else {
+                ""
+            };
             let _ = write!(
                 s,
                 "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2\"{dash}/><text x=\"{:.1}\" y=\"{ly:.1}\">{}</text>",
@@ -255,7 +271,11 @@ pub fn render(chart: &Chart) -> String {
 }
 
 fn draw_series(s: &mut String, series: &Series, px: &dyn Fn(f64) -> f64, py: &dyn Fn(f64) -> f64) {
-    let dash = if series.dashed { " stroke-dasharray=\"5 3\"" } else { "" };
+    let dash = if series.dashed {
+        " stroke-dasharray=\"5 3\""
+    } else {
+        ""
+    };
     let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
     for (x, y) in &series.points {
         match y {
@@ -325,8 +345,14 @@ mod tests {
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(ticks(0.0, 274.0, 6), vec![0.0, 50.0, 100.0, 150.0, 200.0, 250.0]);
-        assert_eq!(ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+        assert_eq!(
+            ticks(0.0, 274.0, 6),
+            vec![0.0, 50.0, 100.0, 150.0, 200.0, 250.0]
+        );
+        assert_eq!(
+            ticks(0.0, 1.0, 5),
+            vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
+        );
         assert_eq!(tick_label(0.6000000000000001), "0.6");
         assert_eq!(tick_label(-10.0), "-10");
     }

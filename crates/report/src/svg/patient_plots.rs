@@ -11,7 +11,10 @@ use crate::patient_course::{PatientCourse, VisitRow};
 
 const X: &str = "days since infusion";
 
-fn points(course: &PatientCourse, value: impl Fn(&VisitRow) -> Option<f64>) -> Vec<(f64, Option<f64>)> {
+fn points(
+    course: &PatientCourse,
+    value: impl Fn(&VisitRow) -> Option<f64>,
+) -> Vec<(f64, Option<f64>)> {
     course
         .visits
         .iter()
@@ -57,13 +60,21 @@ pub fn patient_panels(course: &PatientCourse) -> Vec<String> {
         panel(
             "UPCR (mg/g)",
             "mg/g",
-            vec![Series::line("UPCR", PALETTE[0], points(course, |v| dec(v.upcr_mg_g)))],
+            vec![Series::line(
+                "UPCR",
+                PALETTE[0],
+                points(course, |v| dec(v.upcr_mg_g)),
+            )],
             true,
         ),
         panel(
             "eGFR (mL/min/1.73 m²)",
             "mL/min/1.73 m²",
-            vec![Series::line("eGFR", PALETTE[2], points(course, |v| v.egfr.map(f64::from)))],
+            vec![Series::line(
+                "eGFR",
+                PALETTE[2],
+                points(course, |v| v.egfr.map(f64::from)),
+            )],
             true,
         ),
         panel(
