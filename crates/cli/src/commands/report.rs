@@ -11,7 +11,7 @@ use sledger_core::MeasureConfig;
 use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::patient_report::PatientReport;
 use sledger_report::{CaseSeries, PatientInput, Provenance};
-use sledger_store::{PatientChart, Store, Study};
+use sledger_store::Study;
 
 use super::refusal::accepted;
 use super::{DbArgs, emit};
@@ -90,20 +90,6 @@ fn generated_at() -> String {
     now.round(jiff::Unit::Second).unwrap_or(now).to_string()
 }
 
-/// Every patient's chart, by patient code.
-pub(crate) async fn charts(
-    store: &Store,
-    study: &Study,
-) -> Result<Vec<PatientChart>, sledger_store::StoreError> {
-    let mut patients = store.patients(study).await?;
-    patients.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut charts = Vec::with_capacity(patients.len());
-    for p in &patients {
-        charts.push(store.patient_chart(study, &p.code).await?);
-    }
-    Ok(charts)
-}
-
 fn write(output: &Output, text: &str) -> anyhow::Result<()> {
     match &output.out {
         Some(path) => std::fs::write(path, text)
@@ -118,7 +104,7 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
     let (output, text) = match &command {
         ReportCommand::CaseSeries(output) => {
             let study = accepted!(store.study(&output.study).await);
-            let charts = accepted!(charts(&store, &study).await);
+            let charts = accepted!(store.study_charts(&study).await);
             let measures: Vec<Vec<VisitMeasures>> = charts
                 .iter()
                 .map(|c| visit_measures(&c.record, &config))
