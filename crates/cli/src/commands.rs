@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod correct;
+pub mod demo;
 pub mod histogram_svg;
 pub mod infusion;
 pub mod observation;

@@ -21,6 +21,7 @@ pub mod patient_report;
 pub mod provenance;
 pub mod quantile;
 pub mod svg;
+pub mod trial;
 pub(crate) mod visit_table;
 
 pub use case_series::CaseSeries;
@@ -28,3 +29,4 @@ pub use error::ReportError;
 pub use format::Format;
 pub use patient_course::{PatientCourse, PatientInput};
 pub use provenance::Provenance;
+pub use trial::TrialReport;

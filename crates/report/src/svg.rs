@@ -2,6 +2,8 @@
 //! font library either and keeps every plot a few kilobytes of plain elements).
 
 pub mod chart;
+pub mod consort;
+pub mod kaplan_meier;
 
 pub mod patient_plots;
 pub mod spaghetti;

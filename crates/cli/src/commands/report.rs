@@ -11,7 +11,14 @@ use sledger_core::MeasureConfig;
 use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::patient_report::PatientReport;
 use sledger_report::{CaseSeries, PatientInput, Provenance};
-use sledger_store::Study;
+use std::collections::HashMap;
+
+use sledger_report::TrialReport;
+use sledger_report::trial::{AdverseEventRow, Group, Screening, Subject, TrialInput};
+use sledger_store::adverse_event::{Relatedness, Seriousness};
+use sledger_store::{
+    AnalysisGroup, Member, PatientChart, Screening as StoreScreening, Study, TrialPopulation,
+};
 
 use super::refusal::accepted;
 use super::{DbArgs, emit};
@@ -51,6 +58,9 @@ pub enum ReportCommand {
     /// The case series: every patient's visits, measures and course plots, and the cohort
     /// summary (median, IQR, paired Wilcoxon).
     CaseSeries(Output),
+    /// The trial analysis by arm, with the CONSORT flow; blinded (groups A/B) for the roles
+    /// that may not see arms (the actor's role decides, `--actor`).
+    Trial(Output),
     /// One patient's visit table and course plots.
     Patient {
         /// The patient's study code.
@@ -88,6 +98,86 @@ fn schedule(study: &Study) -> Vec<sledger_core::protocol::VisitCode> {
 fn generated_at() -> String {
     let now = jiff::Timestamp::now();
     now.round(jiff::Unit::Second).unwrap_or(now).to_string()
+}
+
+/// The trial report's input: the population as the actor may see it, joined to the charts.
+fn trial_input<'a>(
+    study: &'a Study,
+    population: &TrialPopulation,
+    charts: &'a [PatientChart],
+    measures: &'a [Vec<VisitMeasures>],
+    provenance: Provenance,
+) -> TrialInput<'a> {
+    let groups: Vec<Group> = population
+        .groups
+        .iter()
+        .map(|g| match g {
+            AnalysisGroup::Arm(id) => Group {
+                label: id.clone(),
+                arm: Some((
+                    id.clone(),
+                    study
+                        .protocol
+                        .arm(id)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default(),
+                )),
+            },
+            AnalysisGroup::Masked(label) => Group {
+                label: label.clone(),
+                arm: None,
+            },
+        })
+        .collect();
+    let members: HashMap<&str, &Member> = population
+        .members
+        .iter()
+        .map(|m| (m.code.as_str(), m))
+        .collect();
+    let subjects = charts
+        .iter()
+        .zip(measures)
+        .map(|(chart, m)| {
+            let member = members.get(chart.patient.code.as_str());
+            Subject {
+                patient: PatientInput {
+                    record: &chart.record,
+                    measures: m,
+                },
+                screening: match member.map(|m| &m.screening) {
+                    Some(StoreScreening::Eligible) => Screening::Eligible,
+                    Some(StoreScreening::Ineligible(c)) => Screening::Ineligible(c.clone()),
+                    Some(StoreScreening::Incomplete(c)) => Screening::Incomplete(c.clone()),
+                    Some(StoreScreening::NotScreened) | None => Screening::NotScreened,
+                },
+                group: member
+                    .and_then(|m| m.allocation.as_ref())
+                    .and_then(|(_, g)| population.groups.iter().position(|x| x == g)),
+                adverse_events: chart
+                    .adverse_events
+                    .iter()
+                    .map(|a| AdverseEventRow {
+                        grade: a.grade().get(),
+                        serious: a.seriousness() == Seriousness::Serious,
+                        relatedness: match a.relatedness() {
+                            Relatedness::Unrelated => "unrelated",
+                            Relatedness::Unlikely => "unlikely",
+                            Relatedness::Possible => "possible",
+                            Relatedness::Probable => "probable",
+                            Relatedness::Definite => "definite",
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    TrialInput {
+        provenance,
+        protocol: &study.protocol,
+        blinded: population.blinded,
+        groups,
+        subjects,
+    }
 }
 
 fn write(output: &Output, text: &str) -> anyhow::Result<()> {
@@ -138,6 +228,24 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
                 },
                 &config,
             );
+            (output, report.render(output.format.into())?)
+        }
+        ReportCommand::Trial(output) => {
+            let study = accepted!(store.study(&output.study).await);
+            let population = accepted!(store.trial_population(&db.actor(), &study).await);
+            let charts = accepted!(store.study_charts(&study).await);
+            let measures: Vec<Vec<VisitMeasures>> = charts
+                .iter()
+                .map(|c| visit_measures(&c.record, &config))
+                .collect();
+            let input = trial_input(
+                &study,
+                &population,
+                &charts,
+                &measures,
+                provenance(&study, &config),
+            );
+            let report = TrialReport::build(&input, &config)?;
             (output, report.render(output.format.into())?)
         }
     };

@@ -100,6 +100,10 @@ fn median_iqr(s: Option<&MedianIqr>) -> Option<String> {
 
 /// A summary number with at most three significant decimals.
 pub(crate) fn round3(x: f64) -> String {
+    if x.is_infinite() {
+        // As R prints it (an odds ratio at the end of its support).
+        return if x > 0.0 { "Inf" } else { "-Inf" }.to_owned();
+    }
     // + 0.0 turns −0 (a sum of no positive ranks) into 0.
     let x = x + 0.0;
     let s = if x.abs() >= 100.0 {
@@ -113,6 +117,15 @@ pub(crate) fn round3(x: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
         s
+    }
+}
+
+/// "p = 0.105" or "p < 0.001".
+pub(crate) fn p_phrase(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".to_owned()
+    } else {
+        format!("p = {p:.3}")
     }
 }
 
