@@ -104,3 +104,109 @@ fn case_series_of_the_index_study(db: &TestDb) {
 }
 
 on_both_backends!(case_series_of_the_index_study);
+
+/// The arms' display names in protocols/msc-ln-rct.toml.
+const ARM_NAMES: [&str; 2] = [
+    "Allogeneic BM-MSC 2 × 10⁶ cells/kg",
+    "Placebo: 100 mL saline IV",
+];
+
+fn trial_report_blinded_and_unblinded(db: &TestDb) {
+    let made = ok(&db.sledger_as(
+        "generator",
+        &[
+            "demo",
+            "trial",
+            "--study",
+            "RCT",
+            "--patients",
+            "16",
+            "--seed",
+            "7",
+        ],
+    ));
+    assert!(made.contains("16 patients enrolled"), "{made}");
+    ok(&db.sledger_as(
+        "root",
+        &["user", "add", "--username", "root", "--role", "admin"],
+    ));
+    ok(&db.sledger_as(
+        "root",
+        &[
+            "user",
+            "add",
+            "--username",
+            "stat",
+            "--role",
+            "statistician",
+        ],
+    ));
+
+    let open = ok(&db.sledger_as(
+        "root",
+        &["report", "trial", "--study", "RCT", "--format", "html"],
+    ));
+    assert!(open.contains("Trial analysis — RCT"));
+    assert!(open.contains("Allocated to msc") && open.contains("Allocated to placebo"));
+    for name in ARM_NAMES {
+        assert!(
+            open.contains(name),
+            "the unblinded version names the arms: {name}"
+        );
+    }
+    assert_eq!(open.matches("<svg ").count(), 2, "CONSORT and Kaplan–Meier");
+    assert!(open.contains("Assessed for eligibility (n=16)"));
+
+    for format in ["html", "md", "json"] {
+        let blinded = ok(&db.sledger_as(
+            "stat",
+            &["report", "trial", "--study", "RCT", "--format", format],
+        ));
+        for arm in [
+            "Allocated to msc",
+            "Allocated to placebo",
+            "\"msc\"",
+            "\"placebo\"",
+            "| msc |",
+            "| placebo |",
+        ] {
+            assert!(!blinded.contains(arm), "{format}: {arm}");
+        }
+        for name in ARM_NAMES {
+            assert!(!blinded.contains(name), "{format}: {name}");
+        }
+        assert!(
+            blinded.contains("Group A") || blinded.contains("\"label\": \"A\""),
+            "{format}"
+        );
+    }
+    let json: Value = serde_json::from_str(&ok(&db.sledger_as(
+        "stat",
+        &["report", "trial", "--study", "RCT", "--format", "json"],
+    )))
+    .expect("JSON");
+    assert_eq!(json["blinded"], true);
+    assert!(
+        json["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .all(|g| g["arm"].is_null())
+    );
+    let randomized: u64 = json["consort"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["allocated"].as_u64().expect("a count"))
+        .sum();
+    assert_eq!(json["consort"]["randomized"].as_u64(), Some(randomized));
+
+    // An actor who is not a registered user gets nothing.
+    let refused = db.sledger_as("stranger", &["report", "trial", "--study", "RCT"]);
+    assert_eq!(refused.status.code(), Some(1));
+    // Each reading is audited, and the chain stays intact.
+    let verify = ok(&db.sledger(&["audit", "verify", "--study", "RCT"]));
+    assert!(verify.starts_with("intact:"), "{verify}");
+}
+
+on_both_backends!(trial_report_blinded_and_unblinded);
