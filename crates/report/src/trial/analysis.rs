@@ -265,7 +265,7 @@ fn responder_row(
     }
 }
 
-fn flare_analysis(groups: &[Vec<&Subject<'_>>], courses: &[Vec<PatientCourse>]) -> FlareAnalysis {
+fn flare_analysis(courses: &[Vec<PatientCourse>]) -> FlareAnalysis {
     let (mut time, mut status, mut group) = (Vec::new(), Vec::new(), Vec::new());
     let mut excluded = 0;
     for (g, members) in courses.iter().enumerate() {
@@ -293,7 +293,6 @@ fn flare_analysis(groups: &[Vec<&Subject<'_>>], courses: &[Vec<PatientCourse>]) 
             }
         }
     }
-    let _ = groups;
     let mut out = FlareAnalysis {
         by_group: Vec::new(),
         excluded,
@@ -302,7 +301,6 @@ fn flare_analysis(groups: &[Vec<&Subject<'_>>], courses: &[Vec<PatientCourse>]) 
         log_rank_p: None,
         note: None,
     };
-    // Every group present in the sample, even an empty one: pad the group index range.
     if time.is_empty() {
         out.note = Some("no randomized patient has a follow-up visit".to_owned());
         return out;
@@ -640,7 +638,7 @@ pub(crate) fn build(
         primary_endpoint: endpoint,
         responders,
         complete_response_at_primary: complete,
-        time_to_first_flare: flare_analysis(&groups, &courses),
+        time_to_first_flare: flare_analysis(&courses),
         steroid_comparison: rank_sum(&values),
         steroid_reduction,
         adverse_events: adverse_events(&groups),
