@@ -22,7 +22,12 @@ const IO_CRATES: &[&str] = &[
 ];
 
 /// Pure crates (invariant 1): domain, measures, statistics, the score contract, the reports.
-const PURE_CRATES: &[&str] = &["sledger-core", "sledger-stats", "sledger-score", "sledger-report"];
+const PURE_CRATES: &[&str] = &[
+    "sledger-core",
+    "sledger-stats",
+    "sledger-score",
+    "sledger-report",
+];
 
 fn metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -193,6 +193,18 @@ impl Tx {
         rest: &str,
         params: &[Param],
     ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+        let text = self.fetch_json_text(columns, rest, params).await?;
+        parse_json_rows(&text)
+    }
+
+    /// The JSON text of [`Tx::fetch_json_rows`], unparsed: a bulk reader parses it on another
+    /// thread while the database runs its next query.
+    pub async fn fetch_json_text(
+        &mut self,
+        columns: &[&str],
+        rest: &str,
+        params: &[Param],
+    ) -> Result<String, StoreError> {
         let list = columns.join(", ");
         let sql = match self {
             Tx::Sqlite(_) => format!("SELECT json_group_array(json_array({list})) {rest}"),
@@ -201,12 +213,10 @@ impl Tx {
             ),
         };
         let row = self.fetch_optional(&sql, params).await?;
-        let text = match row {
+        Ok(match row {
             Some(row) => row.text(0)?.unwrap_or_else(|| "[]".to_owned()),
             None => "[]".to_owned(),
-        };
-        serde_json::from_str(&text)
-            .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"))
+        })
     }
 
     /// Runs a query expected to return at most one row.
@@ -346,4 +356,10 @@ impl Pool {
             Pool::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// Parses the text of [`Tx::fetch_json_text`] into rows.
+pub fn parse_json_rows(text: &str) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"))
 }

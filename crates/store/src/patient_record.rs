@@ -142,48 +142,107 @@ impl Store {
             .map(PatientRef::from_fact)
             .collect::<Result<_, _>>()?;
         patients.sort_by(|a, b| a.code.cmp(&b.code));
-        let index: HashMap<String, usize> = patients
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.entity_id.clone(), i))
-            .collect();
-        let mut rows: Vec<PatientRows> = patients.iter().map(|_| PatientRows::default()).collect();
-        let mut infusions: Vec<Option<Date>> = vec![None; patients.len()];
-        for f in fact::INFUSION.current_all(&mut tx, sid).await? {
-            let Some(&i) = column::text(&f.values, "patient_id").and_then(|p| index.get(p)) else {
-                continue;
-            };
-            let d = column::required_date(&f.values, "infusion_date")?;
-            infusions[i] = Some(infusions[i].map_or(d, |x: Date| x.min(d)));
-        }
-        let tables: [(
-            &fact::FactTable,
-            fn(&mut PatientRows) -> &mut Vec<FactVersion>,
-        ); 7] = [
-            (&fact::VISIT, |r| &mut r.visits),
-            (&fact::OBSERVATION, |r| &mut r.observations),
-            (&fact::SLEDAI_ITEM, |r| &mut r.sledai),
-            (&fact::VISIT_FACT, |r| &mut r.facts),
-            (&fact::MEDICATION, |r| &mut r.medications),
-            (&fact::ADVERSE_EVENT, |r| &mut r.adverse_events),
-            (&fact::PROTOCOL_DEVIATION, |r| &mut r.deviations),
-        ];
-        for (table, slot) in tables {
-            for f in table.current_all(&mut tx, sid).await? {
-                if let Some(&i) = column::text(&f.values, "patient_id").and_then(|p| index.get(p)) {
-                    slot(&mut rows[i]).push(f);
+        let mut charts = Vec::with_capacity(patients.len());
+        // Batches of patients, pipelined: while the database runs a batch's queries, the
+        // previous texts are parsed and the previous batch assembled on blocking threads; at
+        // most two batches are in memory, whatever the study's size.
+        let mut pending: Option<tokio::task::JoinHandle<Result<Vec<PatientChart>, StoreError>>> =
+            None;
+        for batch in patients.chunks(CHART_BATCH) {
+            let ids: Vec<&str> = batch.iter().map(|p| p.entity_id.as_str()).collect();
+            let mut parses = Vec::with_capacity(CHART_TABLES.len());
+            for table in CHART_TABLES {
+                let text = table
+                    .current_where_any_text(&mut tx, sid, "patient_id", &ids)
+                    .await?;
+                parses.push(tokio::task::spawn_blocking(move || table.parse_rows(&text)));
+            }
+            let batch = batch.to_vec();
+            let assembling = tokio::spawn(async move {
+                let mut parsed = Vec::with_capacity(parses.len());
+                for p in parses {
+                    parsed.push(p.await.map_err(|e| StoreError::Worker(e.to_string()))??);
                 }
+                tokio::task::spawn_blocking(move || assemble_batch(batch, parsed))
+                    .await
+                    .map_err(|e| StoreError::Worker(e.to_string()))?
+            });
+            if let Some(previous) = pending.replace(assembling) {
+                charts.extend(
+                    previous
+                        .await
+                        .map_err(|e| StoreError::Worker(e.to_string()))??,
+                );
             }
         }
         drop(tx);
-        patients
-            .into_iter()
-            .zip(infusions)
-            .zip(rows)
-            .map(|((patient, infusion), rows)| assemble(patient, infusion, rows))
-            .collect()
+        if let Some(last) = pending {
+            charts.extend(
+                last.await
+                    .map_err(|e| StoreError::Worker(e.to_string()))??,
+            );
+        }
+        Ok(charts)
     }
 }
+
+/// The fact tables a chart is read from, in the order [`assemble_batch`] takes them.
+const CHART_TABLES: [&fact::FactTable; 8] = [
+    &fact::INFUSION,
+    &fact::VISIT,
+    &fact::OBSERVATION,
+    &fact::SLEDAI_ITEM,
+    &fact::VISIT_FACT,
+    &fact::MEDICATION,
+    &fact::ADVERSE_EVENT,
+    &fact::PROTOCOL_DEVIATION,
+];
+
+/// Distributes a batch's rows (one vector per table of [`CHART_TABLES`]) to its patients and
+/// assembles their charts.
+fn assemble_batch(
+    batch: Vec<PatientRef>,
+    tables: Vec<Vec<FactVersion>>,
+) -> Result<Vec<PatientChart>, StoreError> {
+    let index: HashMap<&str, usize> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.entity_id.as_str(), i))
+        .collect();
+    let mut rows: Vec<PatientRows> = batch.iter().map(|_| PatientRows::default()).collect();
+    let mut infusions: Vec<Option<Date>> = vec![None; batch.len()];
+    for (t, versions) in tables.into_iter().enumerate() {
+        for f in versions {
+            let Some(&i) = column::text(&f.values, "patient_id").and_then(|p| index.get(p)) else {
+                continue;
+            };
+            let r = &mut rows[i];
+            match t {
+                0 => {
+                    let d = column::required_date(&f.values, "infusion_date")?;
+                    infusions[i] = Some(infusions[i].map_or(d, |x: Date| x.min(d)));
+                }
+                1 => r.visits.push(f),
+                2 => r.observations.push(f),
+                3 => r.sledai.push(f),
+                4 => r.facts.push(f),
+                5 => r.medications.push(f),
+                6 => r.adverse_events.push(f),
+                _ => r.deviations.push(f),
+            }
+        }
+    }
+    drop(index);
+    batch
+        .into_iter()
+        .zip(infusions)
+        .zip(rows)
+        .map(|((patient, infusion), rows)| assemble(patient, infusion, rows))
+        .collect()
+}
+
+/// Patients read per batch by [`Store::study_charts`] (a few dozen query parameters).
+const CHART_BATCH: usize = 50;
 
 /// The current fact rows of one patient.
 #[derive(Default)]

@@ -26,16 +26,31 @@ async fn enroll(store: &Store, who: &Actor, study: &Study, code: &str) {
 }
 
 fn answers(sledai: Answer) -> Vec<(String, Answer)> {
-    ["adult", "ln_class", "biopsy_recent", "refractory_or_relapse", "sledai", "consent"]
-        .iter()
-        .map(|c| ((*c).to_owned(), if *c == "sledai" { sledai } else { Answer::Yes }))
-        .collect()
+    [
+        "adult",
+        "ln_class",
+        "biopsy_recent",
+        "refractory_or_relapse",
+        "sledai",
+        "consent",
+    ]
+    .iter()
+    .map(|c| {
+        (
+            (*c).to_owned(),
+            if *c == "sledai" { sledai } else { Answer::Yes },
+        )
+    })
+    .collect()
 }
 
 async fn population_blinded_and_unblinded(db: &TestDb) {
     let store = &db.store;
     let me = actor();
-    let study = store.create_study(&me, "RCT", "msc-ln-rct.toml", RCT).await.unwrap();
+    let study = store
+        .create_study(&me, "RCT", "msc-ln-rct.toml", RCT)
+        .await
+        .unwrap();
     store.set_up_randomization(&me, &study, None).await.unwrap();
     for i in 0..6 {
         let code = format!("P{i}");
@@ -45,7 +60,12 @@ async fn population_blinded_and_unblinded(db: &TestDb) {
         }
         let eligible = i != 4;
         store
-            .record_eligibility(&me, &study, &code, &answers(if eligible { Answer::Yes } else { Answer::No }))
+            .record_eligibility(
+                &me,
+                &study,
+                &code,
+                &answers(if eligible { Answer::Yes } else { Answer::No }),
+            )
             .await
             .unwrap();
         if !eligible {
@@ -54,32 +74,59 @@ async fn population_blinded_and_unblinded(db: &TestDb) {
         let strata = vec![
             ("site".to_owned(), "HCUV".to_owned()),
             ("baseline_upcr_ge_3_g_g".to_owned(), "no".to_owned()),
-            ("prior_cyclophosphamide".to_owned(), if i % 2 == 0 { "no" } else { "yes" }.to_owned()),
+            (
+                "prior_cyclophosphamide".to_owned(),
+                if i % 2 == 0 { "no" } else { "yes" }.to_owned(),
+            ),
         ];
-        store.set_strata(&me, &study, &code, &strata, Lock::Lock).await.unwrap();
-        store.randomize(&me, &study, &code, ListKind::Live).await.unwrap();
+        store
+            .set_strata(&me, &study, &code, &strata, Lock::Lock)
+            .await
+            .unwrap();
+        store
+            .randomize(&me, &study, &code, ListKind::Live)
+            .await
+            .unwrap();
     }
     let root = Actor("root".to_owned());
     store.add_user(&root, "root", Role::Admin).await.unwrap();
-    store.add_user(&root, "stat", Role::Statistician).await.unwrap();
+    store
+        .add_user(&root, "stat", Role::Statistician)
+        .await
+        .unwrap();
 
     let open = store.trial_population(&root, &study).await.unwrap();
     assert!(!open.blinded);
     assert_eq!(
         open.groups,
-        [AnalysisGroup::Arm("msc".into()), AnalysisGroup::Arm("placebo".into())]
+        [
+            AnalysisGroup::Arm("msc".into()),
+            AnalysisGroup::Arm("placebo".into())
+        ]
     );
     let screening: Vec<&Screening> = open.members.iter().map(|m| &m.screening).collect();
     assert_eq!(screening[0], &Screening::Eligible);
     assert_eq!(screening[4], &Screening::Ineligible(vec!["sledai".into()]));
     assert_eq!(screening[5], &Screening::NotScreened);
-    assert_eq!(open.members.iter().filter(|m| m.allocation.is_some()).count(), 4);
+    assert_eq!(
+        open.members
+            .iter()
+            .filter(|m| m.allocation.is_some())
+            .count(),
+        4
+    );
 
-    let blind = store.trial_population(&Actor("stat".into()), &study).await.unwrap();
+    let blind = store
+        .trial_population(&Actor("stat".into()), &study)
+        .await
+        .unwrap();
     assert!(blind.blinded);
     assert_eq!(
         blind.groups,
-        [AnalysisGroup::Masked("A".into()), AnalysisGroup::Masked("B".into())]
+        [
+            AnalysisGroup::Masked("A".into()),
+            AnalysisGroup::Masked("B".into())
+        ]
     );
     // The same patients grouped together: a one-to-one map between arms and labels.
     let mut map: HashMap<&AnalysisGroup, &AnalysisGroup> = HashMap::new();
@@ -88,7 +135,10 @@ async fn population_blinded_and_unblinded(db: &TestDb) {
         match (&o.allocation, &b.allocation) {
             (Some((n1, arm)), Some((n2, label))) => {
                 assert_eq!(n1, n2);
-                assert!(matches!(label, AnalysisGroup::Masked(_)), "no arm for the blinded");
+                assert!(
+                    matches!(label, AnalysisGroup::Masked(_)),
+                    "no arm for the blinded"
+                );
                 assert_eq!(*map.entry(arm).or_insert(label), label);
             }
             (None, None) => {}
@@ -99,13 +149,21 @@ async fn population_blinded_and_unblinded(db: &TestDb) {
     assert_eq!(labels.len(), map.len());
 
     // An unregistered actor is refused (and the refusal audited).
-    assert!(store.trial_population(&Actor("nobody".into()), &study).await.is_err());
+    assert!(
+        store
+            .trial_population(&Actor("nobody".into()), &study)
+            .await
+            .is_err()
+    );
 
     // The one-pass read equals the per-patient reads.
     let charts = store.study_charts(&study).await.unwrap();
     assert_eq!(charts.len(), 6);
     for chart in &charts {
-        let one = store.patient_chart(&study, &chart.patient.code).await.unwrap();
+        let one = store
+            .patient_chart(&study, &chart.patient.code)
+            .await
+            .unwrap();
         assert_eq!(chart.patient, one.patient);
         assert_eq!(chart.record, one.record);
         assert_eq!(chart.visits, one.visits);
