@@ -25,9 +25,9 @@ pub(crate) fn visit_table(course: &PatientCourse, schedule: &[VisitCode]) -> Str
         let v = match row {
             TableRow::Recorded(v) => v,
             TableRow::Missing(code) => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<tr><td class=\"l\">{code}</td><td class=\"missing\" colspan=\"{}\">\u{2014} visit not recorded \u{2014}</td></tr>\n",
+                    "<tr><td class=\"l\">{code}</td><td class=\"missing\" colspan=\"{}\">\u{2014} visit not recorded \u{2014}</td></tr>",
                     cols.len() - 1
                 );
                 continue;

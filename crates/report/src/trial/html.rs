@@ -131,9 +131,9 @@ pub(crate) fn render(report: &TrialReport) -> String {
                 c.median_upper.map_or_else(|| "NA".to_owned(), round3)
             )
         });
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td>{}</tr>\n",
+            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td>{}</tr>",
             escape(name),
             c.n,
             c.events,
@@ -158,9 +158,9 @@ pub(crate) fn render(report: &TrialReport) -> String {
 
     body.push_str("<h2>Steroid reduction</h2>\n<table>\n<tr><th class=\"l\">Group</th><th>Visit</th><th>n (missing)</th><th>% reduction, median (IQR)</th><th>\u{2265} 50 %</th><th>Glucocorticoid-free</th></tr>\n");
     for (name, s) in names.iter().zip(&report.steroid_reduction) {
-        let _ = write!(
+        let _ = writeln!(
             body,
-            "<tr><td class=\"l\">{}</td><td>{}</td><td>{} ({})</td>{}<td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"l\">{}</td><td>{}</td><td>{} ({})</td>{}<td>{}</td><td>{}</td></tr>",
             escape(name),
             escape(&s.visit),
             s.with_value,
