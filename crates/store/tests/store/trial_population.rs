@@ -156,9 +156,16 @@ async fn population_blinded_and_unblinded(db: &TestDb) {
             .is_err()
     );
 
-    // The one-pass read equals the per-patient reads.
+    // The batched read (50 patients a batch) equals the per-patient reads, across batches.
+    for i in 0..50 {
+        enroll(store, &root, &study, &format!("Q{i:02}")).await;
+    }
     let charts = store.study_charts(&study).await.unwrap();
-    assert_eq!(charts.len(), 6);
+    assert_eq!(charts.len(), 56);
+    let codes: Vec<&str> = charts.iter().map(|c| c.patient.code.as_str()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(codes, sorted, "charts in patient-code order");
     for chart in &charts {
         let one = store
             .patient_chart(&study, &chart.patient.code)
