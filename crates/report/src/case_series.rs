@@ -297,6 +297,12 @@ mod tests {
         assert!(html.contains("0123456789abcdef") && html.contains(sledger_core::ENGINE_VERSION));
     }
 
+    /// The Markdown tables, reviewed like code (STYLE.md: snapshot tests for reports).
+    #[test]
+    fn markdown_snapshot() {
+        insta::assert_snapshot!(report().render(Format::Markdown).unwrap());
+    }
+
     #[test]
     fn an_empty_cohort_is_refused() {
         let e = CaseSeries::build(provenance(), &schedule(), &[], &MeasureConfig::default())

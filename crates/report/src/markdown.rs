@@ -7,6 +7,8 @@ use crate::provenance::{Provenance, Rule};
 /// Escapes the characters that would break a table cell or start markup.
 pub(crate) fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace('*', "\\*")
         .replace('_', "\\_")

@@ -323,6 +323,13 @@ mod tests {
         assert!(open.contains("Allogeneic BM-MSC") && open.contains("Allocated to msc"));
     }
 
+    /// The Markdown tables of both versions, reviewed like code.
+    #[test]
+    fn markdown_snapshots() {
+        insta::assert_snapshot!("unblinded", report(false).render(Format::Markdown).unwrap());
+        insta::assert_snapshot!("blinded", report(true).render(Format::Markdown).unwrap());
+    }
+
     #[test]
     fn trial_html_svg_is_well_formed() {
         let html = report(false).render(Format::Html).unwrap();

@@ -203,6 +203,12 @@ pub fn render(chart: &Chart) -> String {
             } else {
                 ""
             };
+            // A series without a single value says so (the table shows its cells missing).
+            let name = if series.points.iter().any(|p| p.1.is_some()) {
+                series.name.clone()
+            } else {
+                format!("{} (no values)", series.name)
+            };
             let _ = write!(
                 s,
                 "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2\"{dash}/><text x=\"{:.1}\" y=\"{ly:.1}\">{}</text>",
@@ -211,7 +217,7 @@ pub fn render(chart: &Chart) -> String {
                 ly - 3.5,
                 series.color,
                 lx + 18.0,
-                escape(&series.name)
+                escape(&name)
             );
         }
     }

@@ -159,13 +159,17 @@ pub(crate) fn render(report: &TrialReport) -> String {
     }
     let _ = writeln!(
         body,
-        "\nLog-rank: {}. Excluded (no follow-up visit): {}.",
+        "\nLog-rank: {}. Excluded (no follow-up visit): {}.{}",
         match (f.log_rank_chisq, f.log_rank_df, f.log_rank_p) {
             (Some(c), Some(df), Some(p)) =>
                 format!("χ² = {} on {df} df, {}", round3(c), p_phrase(p)),
             _ => MISSING.to_owned(),
         },
-        f.excluded
+        f.excluded,
+        f.note
+            .as_ref()
+            .map(|n| format!(" {}", escape(n)))
+            .unwrap_or_default()
     );
 
     body.push_str("\n## Steroid reduction\n\n");
