@@ -10,7 +10,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use sledger_core::MeasureConfig;
 use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::patient_report::PatientReport;
-use sledger_report::{CaseSeries, PatientInput, Provenance};
+use sledger_report::{CaseSeries, PatientInput, Provenance, ReportError};
+use sledger_score::FieldError;
 use std::collections::HashMap;
 
 use sledger_report::TrialReport;
@@ -81,6 +82,37 @@ fn provenance(study: &Study, config: &MeasureConfig) -> Provenance {
         config_id: sledger_score::batch::config_id(config),
         generated_at: generated_at(),
     }
+}
+
+/// A report the data cannot make (no patients, no primary endpoint) as a refusal: the field,
+/// the value and the rule on stderr, exit 1 — as every refused input; `None` for a fault.
+fn report_refusal(e: &ReportError) -> Option<FieldError> {
+    let (field, value) = match e {
+        ReportError::NoPatients { study } => ("study", study.clone()),
+        ReportError::NoPrimaryEndpoint { protocol } => ("protocol", protocol.clone()),
+        ReportError::UnsupportedEndpoint { variant, .. } => {
+            ("primary_endpoint.variant", variant.clone())
+        }
+        ReportError::Json(_) => return None,
+    };
+    Some(FieldError {
+        field: field.to_owned(),
+        value: serde_json::Value::String(value),
+        rule: e.to_string(),
+    })
+}
+
+/// The value of a report build, or — for a refusal — print it and return exit code 1.
+macro_rules! reported {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(e) => match report_refusal(&e) {
+                Some(fe) => return Ok(super::refusal::refuse(&fe)),
+                None => return Err(e.into()),
+            },
+        }
+    };
 }
 
 /// The protocol's scheduled visits.
@@ -245,7 +277,7 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
                 &measures,
                 provenance(&study, &config),
             );
-            let report = TrialReport::build(&input, &config)?;
+            let report = reported!(TrialReport::build(&input, &config));
             (output, report.render(output.format.into())?)
         }
     };

@@ -101,6 +101,11 @@ fn case_series_of_the_index_study(db: &TestDb) {
         "{}",
         text(&refused.stderr)
     );
+    // The single-arm index protocol declares no primary endpoint: no trial analysis.
+    let refused = db.sledger(&["report", "trial", "--study", STUDY]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    let err: Value = serde_json::from_str(text(&refused.stderr).trim()).expect("a JSON refusal");
+    assert_eq!(err["error"]["field"], "protocol", "{err}");
 }
 
 on_both_backends!(case_series_of_the_index_study);
