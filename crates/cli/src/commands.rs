@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod correct;
+pub mod demo;
 pub mod histogram_svg;
 pub mod infusion;
 pub mod observation;
@@ -11,6 +12,7 @@ pub mod power;
 pub mod randomization;
 pub mod randomize;
 pub mod refusal;
+pub mod report;
 pub mod score;
 pub mod screening;
 pub mod stats;

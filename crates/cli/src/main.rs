@@ -70,6 +70,12 @@ enum Command {
     Randomization(commands::randomization::RandomizationCommand),
     /// Emergency unblinding of one patient, with a reason (audited).
     Unblind(commands::randomize::UnblindArgs),
+    /// Synthetic studies for trying sledger out: `sledger demo trial --study CODE`.
+    #[command(subcommand)]
+    Demo(commands::demo::DemoCommand),
+    /// Study reports as HTML, Markdown or JSON: `case-series`, `trial`, `patient CODE`.
+    #[command(subcommand)]
+    Report(commands::report::ReportCommand),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +98,8 @@ fn main() -> ExitCode {
         Command::Randomization(cmd) => {
             commands::run_async(commands::randomization::run(&cli.db, cmd))
         }
+        Command::Demo(cmd) => commands::run_async(commands::demo::run(&cli.db, cmd)),
+        Command::Report(cmd) => commands::run_async(commands::report::run(&cli.db, cmd)),
         Command::Unblind(args) => commands::run_async(commands::randomize::unblind(&cli.db, &args)),
     };
     match outcome {

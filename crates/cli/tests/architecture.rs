@@ -21,8 +21,13 @@ const IO_CRATES: &[&str] = &[
     "postgres",
 ];
 
-/// Pure crates (invariant 1): domain, measures, statistics, the score contract.
-const PURE_CRATES: &[&str] = &["sledger-core", "sledger-stats", "sledger-score"];
+/// Pure crates (invariant 1): domain, measures, statistics, the score contract, the reports.
+const PURE_CRATES: &[&str] = &[
+    "sledger-core",
+    "sledger-stats",
+    "sledger-score",
+    "sledger-report",
+];
 
 fn metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

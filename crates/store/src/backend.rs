@@ -230,6 +230,29 @@ impl Tx {
             .collect()
     }
 
+    /// `SELECT <columns> <rest>` as the JSON text of an array of row arrays, aggregated in
+    /// the database on both backends and left unparsed: a bulk reader (a whole study's
+    /// charts) parses it on another thread while the database runs its next query.
+    pub async fn fetch_json_text(
+        &mut self,
+        columns: &[&str],
+        rest: &str,
+        params: &[Param],
+    ) -> Result<String, StoreError> {
+        let list = columns.join(", ");
+        let sql = match self {
+            Tx::Sqlite(_) => format!("SELECT json_group_array(json_array({list})) {rest}"),
+            Tx::Postgres(_) => format!(
+                "SELECT COALESCE(json_agg(json_build_array({list})), '[]'::json)::text {rest}"
+            ),
+        };
+        let row = self.fetch_optional(&sql, params).await?;
+        Ok(match row {
+            Some(row) => row.text(0)?.unwrap_or_else(|| "[]".to_owned()),
+            None => "[]".to_owned(),
+        })
+    }
+
     /// Runs a query expected to return at most one row.
     pub async fn fetch_optional(
         &mut self,
@@ -387,4 +410,10 @@ impl Pool {
             Pool::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// Parses the text of [`Tx::fetch_json_text`] into rows.
+pub fn parse_json_rows(text: &str) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"))
 }

@@ -26,6 +26,9 @@ pub enum StoreError {
     /// A row that the schema forbids: the database was changed outside sledger.
     #[error("corrupt row: {0}")]
     Corrupt(&'static str),
+    /// A background parsing task of a bulk read failed to complete (it panicked).
+    #[error("a read worker failed: {0}")]
+    Worker(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]

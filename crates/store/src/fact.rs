@@ -427,6 +427,50 @@ impl FactTable {
         self.read_all(tx, &rest, &[study_id.into()]).await
     }
 
+    /// The current, not retracted, version of every entity whose `column` is one of `values`
+    /// (a batch of patients: one query instead of one per patient), as unparsed JSON text for
+    /// [`FactTable::parse_rows`].
+    pub async fn current_where_any_text(
+        &self,
+        tx: &mut Tx,
+        study_id: &str,
+        column: &str,
+        values: &[&str],
+    ) -> Result<String, StoreError> {
+        debug_assert!(
+            self.column(column).is_some(),
+            "{column} is a column of {}",
+            self.name
+        );
+        if values.is_empty() {
+            return Ok("[]".to_owned());
+        }
+        let placeholders: Vec<String> = (0..values.len()).map(|i| format!("${}", i + 2)).collect();
+        let rest = format!(
+            "FROM {t} f WHERE f.study_id = $1 AND f.{column} IN ({list}) AND f.retracted = 0 \
+             AND f.version = (SELECT MAX(n.version) FROM {t} n WHERE n.study_id = f.study_id AND n.entity_id = f.entity_id)",
+            t = self.name,
+            list = placeholders.join(", "),
+        );
+        let mut params: Vec<Param> = Vec::with_capacity(values.len() + 1);
+        params.push(study_id.into());
+        params.extend(values.iter().map(|v| Param::from(*v)));
+        let columns = self.qualified_columns();
+        let columns: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+        tx.fetch_json_text(&columns, &rest, &params).await
+    }
+
+    /// The fact versions of a text from [`FactTable::current_where_any_text`], in
+    /// (entity, version) order.
+    pub fn parse_rows(&self, text: &str) -> Result<Vec<FactVersion>, StoreError> {
+        let mut versions = crate::backend::parse_json_rows(text)?
+            .into_iter()
+            .map(|row| self.read_json(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        versions.sort_by(|a, b| (&a.entity_id, a.version).cmp(&(&b.entity_id, b.version)));
+        Ok(versions)
+    }
+
     /// The current, not retracted, version of every entity whose `column` equals `value`.
     pub async fn current_where(
         &self,

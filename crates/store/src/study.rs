@@ -78,7 +78,7 @@ fn parse_date(field: &'static str, text: Option<&str>) -> Result<Date, StoreErro
 }
 
 impl PatientRef {
-    fn from_fact(f: &FactVersion) -> Result<PatientRef, StoreError> {
+    pub(crate) fn from_fact(f: &FactVersion) -> Result<PatientRef, StoreError> {
         let sex: RecordedSex =
             serde_json::from_value(Value::String(f.text("sex").unwrap_or("unknown").to_owned()))
                 .map_err(|_| StoreError::Corrupt("patient.sex holds an unknown code"))?;

@@ -11,4 +11,5 @@ mod harness;
 mod bad_input;
 mod index_study;
 mod randomized_trial;
+mod reports;
 mod sigkill;

@@ -8,4 +8,5 @@ mod audit_chain;
 mod bulk_observations;
 mod facts;
 mod randomization;
+mod trial_population;
 mod visits;
