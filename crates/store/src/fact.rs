@@ -301,7 +301,7 @@ impl FactTable {
             Value::Null => None,
             other => Some(text(other)?),
         };
-        let mut values = Map::new();
+        let mut values = Map::with_capacity(self.columns.len());
         for (name, ty) in self.columns {
             let value = next();
             let fits = match (&value, ty) {
@@ -327,7 +327,7 @@ impl FactTable {
     }
 
     fn read(&self, row: &Row) -> Result<FactVersion, StoreError> {
-        let mut values = Map::new();
+        let mut values = Map::with_capacity(self.columns.len());
         for (i, (name, ty)) in self.columns.iter().enumerate() {
             let value = match ty {
                 Text => row.text(7 + i)?.map(Value::from).unwrap_or(Value::Null),
