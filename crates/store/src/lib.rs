@@ -15,6 +15,7 @@ pub mod correct;
 pub mod eligibility;
 pub mod error;
 pub mod fact;
+pub mod infusion;
 pub mod medication;
 mod observation_row;
 pub mod observations;

@@ -9,6 +9,8 @@
 mod harness;
 
 mod bad_input;
+mod export;
 mod index_study;
 mod randomized_trial;
 mod sigkill;
+mod validators;

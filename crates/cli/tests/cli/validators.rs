@@ -1,0 +1,53 @@
+//! The outside validators of the export tests (issue #6): fhir.resources and pandas in the venv
+//! `bench/.venv-interop` (crates/interop/tests/requirements.txt), xmllint with the ODM 1.3.2
+//! schema in `../shared/cdisc/odm-1.3.2/`, and R's `Rscript`. Outside CI a missing validator
+//! prints a SKIPPED line; in CI (`CI` set, as .ci/run runs) it fails the test.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::harness::{root, text};
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// `Some(path)` when present; `None` after a SKIPPED line; a panic in CI.
+fn required(what: &str, path: Option<PathBuf>, how: &str) -> Option<PathBuf> {
+    if let Some(p) = path {
+        return Some(p);
+    }
+    assert!(!in_ci(), "{what} is required in CI: {how}");
+    eprintln!("SKIPPED validation with {what} ({how})");
+    None
+}
+
+/// The venv's python with fhir.resources and pandas.
+pub fn venv_python() -> Option<PathBuf> {
+    let python = root().join("bench/.venv-interop/bin/python");
+    required(
+        "bench/.venv-interop",
+        python.exists().then_some(python),
+        "python3 -m venv bench/.venv-interop && bench/.venv-interop/bin/pip install -r crates/interop/tests/requirements.txt (.ci/run does)",
+    )
+}
+
+/// Runs a python script of crates/interop/tests with the venv; panics with its output when it
+/// fails. Returns false when the validator is absent (outside CI).
+pub fn run_python(script: &str, arg: &std::path::Path) -> bool {
+    let Some(python) = venv_python() else {
+        return false;
+    };
+    let out = Command::new(python)
+        .arg(root().join("crates/interop/tests").join(script))
+        .arg(arg)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{script} refused the export:\n{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    true
+}
