@@ -11,6 +11,7 @@ pub mod derived;
 pub mod error;
 pub mod fhir;
 pub mod model;
+pub mod odm;
 mod text;
 pub mod ucum;
 

@@ -76,7 +76,7 @@ pub struct AuditStamp {
     pub at: String,
     /// The site of the patient (the location the fact belongs to).
     pub site: String,
-    /// create, correct or retract.
+    /// The store's audit action: create, supersede (a correction) or retract.
     pub action: String,
     pub reason: Option<String>,
     /// The audit entry's sequence number in the study's chain.

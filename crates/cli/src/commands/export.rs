@@ -16,6 +16,8 @@ use super::refusal::accepted;
 pub enum ExportCommand {
     /// FHIR R4 bulk NDJSON, one file per resource type, into the folder --out.
     Fhir(ExportArgs),
+    /// CDISC ODM 1.3.2 (Transactional, an AuditRecord per value) into the file --out.
+    Odm(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -34,7 +36,9 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 
 pub async fn run(db: &DbArgs, cmd: ExportCommand) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
-    let ExportCommand::Fhir(args) = &cmd;
+    let args = match &cmd {
+        ExportCommand::Fhir(a) | ExportCommand::Odm(a) => a,
+    };
     let study = accepted!(store.study(&args.study).await);
     let data = accepted!(gather(&store, &study, &db.actor()).await);
     store.close().await;
@@ -47,6 +51,14 @@ pub async fn run(db: &DbArgs, cmd: ExportCommand) -> anyhow::Result<ExitCode> {
                 write(&args.out.join(file.file_name()), &file.text())?;
                 eprintln!("{}: {} resources", file.file_name(), file.lines.len());
             }
+        }
+        ExportCommand::Odm(args) => {
+            let created = jiff::Timestamp::now().to_string();
+            let doc = sledger_interop::odm::DocumentInfo {
+                file_oid: format!("sledger.{}.{}", data.code, created),
+                created,
+            };
+            write(&args.out, &sledger_interop::odm::export(&data, &doc)?)?;
         }
     }
     Ok(ExitCode::SUCCESS)

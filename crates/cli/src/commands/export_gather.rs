@@ -54,6 +54,11 @@ impl AuditIndex {
             else {
                 continue;
             };
+            // A bulk import writes one entry per batch (no per-fact key): its observations
+            // carry no stamp.
+            if entry.record.action == "import" {
+                continue;
+            }
             let retracted = after.get("retracted").and_then(Value::as_bool) == Some(true);
             match entry.record.entity.as_str() {
                 "observation" => {

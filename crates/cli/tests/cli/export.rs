@@ -103,9 +103,96 @@ fn check_fhir(db: &TestDb) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The id of the first serum creatinine observation (its store entity id).
+fn first_creatinine(db: &TestDb) -> String {
+    let dir = out_dir(db, "fhir-ids");
+    ok(&db.sledger(&[
+        "export",
+        "fhir",
+        "--study",
+        STUDY,
+        "--out",
+        dir.to_str().expect("utf-8 path"),
+    ]));
+    let id = ndjson(&dir, "Observation")
+        .into_iter()
+        .find(|o| o["code"]["coding"][0]["code"] == "2160-0")
+        .and_then(|o| o["id"].as_str().map(str::to_owned))
+        .expect("a creatinine observation");
+    let _ = std::fs::remove_dir_all(&dir);
+    id
+}
+
+fn check_odm(db: &TestDb) {
+    // A correction: the ODM value is an Update with the correction's reason and actor.
+    let id = first_creatinine(db);
+    ok(&db.sledger_as(
+        "dm-coordinator",
+        &[
+            "correct",
+            "--study",
+            STUDY,
+            "--entity",
+            "observation",
+            "--id",
+            &id,
+            "--set",
+            "value_decimal=1.23",
+            "--reason",
+            "transcription error",
+        ],
+    ));
+    let dir = out_dir(db, "odm");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("study.xml");
+    ok(&db.sledger(&[
+        "export",
+        "odm",
+        "--study",
+        STUDY,
+        "--out",
+        file.to_str().expect("utf-8 path"),
+    ]));
+    let xml = std::fs::read_to_string(&file).expect("ODM written");
+    assert!(xml.contains(r#"FileType="Transactional""#));
+    assert!(xml.contains(r#"ODMVersion="1.3.2""#));
+    for visit in ["SE.BASELINE", "SE.M1", "SE.M3", "SE.M6", "SE.M9"] {
+        assert!(
+            xml.contains(&format!(r#"<StudyEventDef OID="{visit}""#)),
+            "{visit}"
+        );
+    }
+    assert_eq!(xml.matches("<SubjectData ").count(), 3);
+    // Every value carries the audit record of the entry that wrote it.
+    assert_eq!(
+        xml.matches("<ItemData ").count(),
+        xml.matches("<AuditRecord>").count()
+    );
+    let corrected = xml
+        .split("<ItemData ")
+        .find(|chunk| chunk.contains(r#"Value="1.23""#))
+        .expect("the corrected value");
+    assert!(
+        corrected.contains(r#"TransactionType="Update""#),
+        "{corrected}"
+    );
+    assert!(
+        corrected.contains("<ReasonForChange>transcription error</ReasonForChange>"),
+        "{corrected}"
+    );
+    assert!(
+        corrected.contains(r#"<UserRef UserOID="USR.dm-coordinator"/>"#),
+        "{corrected}"
+    );
+    assert!(xml.contains(r#"<CodeListItem CodedValue="present">"#));
+    validators::xmllint_odm(&file);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn the_index_study_exports(db: &TestDb) {
     load_index_study(db);
     check_fhir(db);
+    check_odm(db);
 }
 
 on_both_backends!(the_index_study_exports);

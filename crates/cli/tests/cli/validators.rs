@@ -51,3 +51,55 @@ pub fn run_python(script: &str, arg: &std::path::Path) -> bool {
     );
     true
 }
+
+/// The ODM 1.3.2 schema, resolved from the repository root (`../shared/cdisc/odm-1.3.2/`, as in
+/// CI's checkout) or, for a worktree, from `/work/shared`.
+fn odm_schema() -> Option<PathBuf> {
+    [
+        root().join("../shared/cdisc/odm-1.3.2/ODM1-3-2.xsd"),
+        PathBuf::from("/work/shared/cdisc/odm-1.3.2/ODM1-3-2.xsd"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let ok = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| PathBuf::from(program))
+}
+
+/// Validates an ODM file against the ODM 1.3.2 XSD with xmllint (no network); panics with
+/// xmllint's report when it does not validate. False when xmllint or the schema is absent
+/// (outside CI).
+pub fn xmllint_odm(file: &std::path::Path) -> bool {
+    let Some(schema) = required(
+        "the ODM 1.3.2 schema",
+        odm_schema(),
+        "expected at ../shared/cdisc/odm-1.3.2/ODM1-3-2.xsd from the repository root",
+    ) else {
+        return false;
+    };
+    let Some(xmllint) = required(
+        "xmllint",
+        on_path("xmllint"),
+        "apt-get install libxml2-utils (.ci/run does)",
+    ) else {
+        return false;
+    };
+    let out = Command::new(xmllint)
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(schema)
+        .arg(file)
+        .output()
+        .expect("xmllint runs");
+    assert!(
+        out.status.success(),
+        "xmllint refused {}:\n{}",
+        file.display(),
+        text(&out.stderr)
+    );
+    true
+}
