@@ -12,6 +12,7 @@ pub mod error;
 pub mod fhir;
 pub mod model;
 pub mod odm;
+pub mod sdtm;
 mod text;
 pub mod ucum;
 

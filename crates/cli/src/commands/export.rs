@@ -18,6 +18,8 @@ pub enum ExportCommand {
     Fhir(ExportArgs),
     /// CDISC ODM 1.3.2 (Transactional, an AuditRecord per value) into the file --out.
     Odm(ExportArgs),
+    /// SDTM-shaped CSV, one file per domain (dm, ex, lb, cm, ae, ds, qs), into the folder --out.
+    Sdtm(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -37,7 +39,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 pub async fn run(db: &DbArgs, cmd: ExportCommand) -> anyhow::Result<ExitCode> {
     let store = db.open().await?;
     let args = match &cmd {
-        ExportCommand::Fhir(a) | ExportCommand::Odm(a) => a,
+        ExportCommand::Fhir(a) | ExportCommand::Odm(a) | ExportCommand::Sdtm(a) => a,
     };
     let study = accepted!(store.study(&args.study).await);
     let data = accepted!(gather(&store, &study, &db.actor()).await);
@@ -59,6 +61,14 @@ pub async fn run(db: &DbArgs, cmd: ExportCommand) -> anyhow::Result<ExitCode> {
                 created,
             };
             write(&args.out, &sledger_interop::odm::export(&data, &doc)?)?;
+        }
+        ExportCommand::Sdtm(args) => {
+            std::fs::create_dir_all(&args.out)
+                .with_context(|| format!("cannot create {}", args.out.display()))?;
+            for domain in sledger_interop::sdtm::export(&data)? {
+                write(&args.out.join(domain.file_name()), &domain.csv)?;
+                eprintln!("{}: {} rows", domain.file_name(), domain.rows);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

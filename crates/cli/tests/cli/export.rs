@@ -189,10 +189,83 @@ fn check_odm(db: &TestDb) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+fn csv_rows(dir: &Path, domain: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(dir.join(format!("{domain}.csv")))
+        .unwrap_or_else(|e| panic!("{domain}.csv: {e}"));
+    reader
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let at = rows[0]
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
+    rows[1..].iter().map(|r| r[at].as_str()).collect()
+}
+
+fn check_sdtm(db: &TestDb) {
+    let dir = out_dir(db, "sdtm");
+    ok(&db.sledger(&[
+        "export",
+        "sdtm",
+        "--study",
+        STUDY,
+        "--out",
+        dir.to_str().expect("utf-8 path"),
+    ]));
+    let dm = csv_rows(&dir, "dm");
+    assert_eq!(dm.len(), 4);
+    assert_eq!(
+        column(&dm, "USUBJID"),
+        ["VLD-MSC-IDX-01", "VLD-MSC-IDX-02", "VLD-MSC-IDX-03"]
+    );
+    assert_eq!(column(&dm, "SEX"), ["F", "F", "M"]);
+    assert_eq!(
+        column(&dm, "RFSTDTC")[0],
+        "2017-03-01",
+        "the infusion is day 0"
+    );
+    let ex = csv_rows(&dir, "ex");
+    assert_eq!(column(&ex, "EXDOSE"), ["90000000"; 3]);
+    let lb = csv_rows(&dir, "lb");
+    for (testcd, seq) in column(&lb, "LBTESTCD").iter().zip(column(&lb, "LBSEQ")) {
+        assert!(!testcd.is_empty() && testcd.len() <= 8, "{testcd} at {seq}");
+    }
+    // --SEQ is unique within each subject.
+    let mut seen = std::collections::BTreeSet::new();
+    for (u, seq) in column(&lb, "USUBJID").iter().zip(column(&lb, "LBSEQ")) {
+        assert!(seen.insert((*u, seq)), "duplicate LBSEQ {seq} for {u}");
+    }
+    assert!(column(&lb, "LBSTRESU").contains(&"mg/dL"));
+    assert!(column(&lb, "VISIT").contains(&"MONTH 9"));
+    let qs = csv_rows(&dir, "qs");
+    let totals = column(&qs, "QSTESTCD")
+        .iter()
+        .filter(|c| **c == "SLEDTOT")
+        .count();
+    assert_eq!(totals, 15, "a SLEDAI-2K total per visit");
+    assert_eq!(
+        qs.len() - 1,
+        15 * 25,
+        "24 descriptors and the total per visit"
+    );
+    assert!(!csv_rows(&dir, "ae")[1..].is_empty());
+    assert!(!csv_rows(&dir, "cm")[1..].is_empty());
+    assert_eq!(csv_rows(&dir, "ds").len(), 4);
+    validators::pandas_and_r(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn the_index_study_exports(db: &TestDb) {
     load_index_study(db);
     check_fhir(db);
     check_odm(db);
+    check_sdtm(db);
 }
 
 on_both_backends!(the_index_study_exports);

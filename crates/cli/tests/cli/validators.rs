@@ -103,3 +103,18 @@ pub fn xmllint_odm(file: &std::path::Path) -> bool {
     );
     true
 }
+
+/// Checks SDTM CSVs with pandas and R (validate_sdtm.py runs Rscript). False when either is
+/// absent (outside CI).
+pub fn pandas_and_r(dir: &std::path::Path) -> bool {
+    if required(
+        "Rscript",
+        on_path("Rscript"),
+        "apt-get install r-base-core (R is expected at /usr/bin/Rscript)",
+    )
+    .is_none()
+    {
+        return false;
+    }
+    run_python("validate_sdtm.py", dir)
+}
