@@ -3,9 +3,10 @@
 //! computes a measure). Every format (FHIR Observation, SDTM QS) uses this one list.
 
 use rust_decimal::Decimal;
+use sledger_core::Tri;
 use sledger_core::measures::egfr::EgfrEquation;
 use sledger_core::measures::renal_response::ResponseResult;
-use sledger_core::record::derive::{RenalResponseAtVisit, VisitMeasures};
+use sledger_core::record::derive::{CourseAtVisit, RenalResponseAtVisit, VisitMeasures};
 use sledger_core::status::Status;
 
 use crate::text::code_of;
@@ -72,6 +73,22 @@ fn response(code: &'static str, display: &'static str, r: &ResponseResult) -> De
         loinc: None,
         value,
         status: r.status.code().to_owned(),
+    }
+}
+
+/// A yes/no state (LLDAS, DORIS): `met` / `not-met`, or no value when undecided.
+fn state(code: &'static str, display: &'static str, met: Tri, status: &Status) -> DerivedMeasure {
+    let value = match met {
+        Tri::True => MeasureValue::Code("met".to_owned()),
+        Tri::False => MeasureValue::Code("not-met".to_owned()),
+        Tri::Unknown => absent(status),
+    };
+    DerivedMeasure {
+        code,
+        display,
+        loinc: None,
+        value,
+        status: status.code().to_owned(),
     }
 }
 
@@ -187,6 +204,20 @@ pub fn measures_of(m: &VisitMeasures) -> Vec<DerivedMeasure> {
             },
             status: "error".to_owned(),
         }),
+    }
+    if let CourseAtVisit::Evaluated(course) = &m.course {
+        out.push(state(
+            "lldas",
+            "Lupus Low Disease Activity State (sle-activity §4)",
+            course.lldas.met,
+            &course.lldas.status,
+        ));
+        out.push(state(
+            "doris",
+            "DORIS remission (sle-activity §5)",
+            course.doris.met,
+            &course.doris.status,
+        ));
     }
     out
 }

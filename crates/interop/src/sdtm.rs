@@ -12,6 +12,7 @@ use sledger_core::measures::sledai2k::{Descriptor, ItemState};
 use sledger_core::protocol::VisitCode;
 use sledger_core::record::observation::{LabItem, Measured, Observation, ObservationValue};
 use sledger_core::sex::RecordedSex;
+use sledger_core::units::creatinine::SerumCreatinine;
 
 use crate::derived::{MeasureValue, measures_of};
 use crate::error::InteropError;
@@ -165,12 +166,25 @@ fn standard_unit(item: LabItem) -> &'static str {
     }
 }
 
-/// (LBSTRESC, LBSTRESN, LBSTRESU, LBSTNRLO, LBSTNRHI) from core's canonical reading.
-fn standard(item: LabItem, m: Measured) -> [String; 5] {
+/// (LBSTRESC, LBSTRESN, LBSTRESU, LBSTNRLO, LBSTNRHI) from core's canonical reading; the
+/// creatinine reference limits go through the same core parser as the value.
+fn standard(
+    item: LabItem,
+    m: Measured,
+    reported: (Option<Decimal>, Option<Decimal>),
+) -> [String; 5] {
     let unit = standard_unit(item).to_owned();
     let num = |d: Decimal| decimal(d);
     let (value, low, high) = match m {
-        Measured::SerumCreatinine(c) => (Some(c.mg_dl()), None, None),
+        Measured::SerumCreatinine(c) => {
+            let limit = |d: Option<Decimal>| {
+                d.and_then(|d| {
+                    SerumCreatinine::from_reported("reference_limit", d, c.reported_unit()).ok()
+                })
+                .map(|l| l.mg_dl())
+            };
+            (Some(c.mg_dl()), limit(reported.0), limit(reported.1))
+        }
         Measured::Upcr(r, _) => (Some(r.mg_per_g()), None, None),
         Measured::UrineProtein24h(p) => (Some(p.g_per_day()), None, None),
         Measured::Height(h) => (Some(h.cm()), None, None),
@@ -362,7 +376,8 @@ pub fn export(study: &StudyExport) -> Result<Vec<DomainFile>, InteropError> {
                 };
                 lbseq += 1;
                 let (low, high) = o.reference_range();
-                let [stresc, stresn, stresu, stnrlo, stnrhi] = standard(item, measured);
+                let [stresc, stresn, stresu, stnrlo, stnrhi] =
+                    standard(item, measured, (low, high));
                 let loinc = match o.system() {
                     sledger_core::record::observation::CodeSystem::Loinc => o.code().to_owned(),
                     sledger_core::record::observation::CodeSystem::Sledger => String::new(),

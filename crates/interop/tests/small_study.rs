@@ -218,6 +218,10 @@ fn sdtm_lb_has_the_result_as_reported_and_in_mg_per_dl() {
         "88.4 µmol/L ÷ 88.4 = 1 mg/dL (renal.md §0.1)"
     );
     assert_eq!(get("LBSTRESU"), "mg/dL");
+    assert!(
+        get("LBSTNRHI").starts_with("1.01809954"),
+        "90 µmol/L in mg/dL"
+    );
     assert_eq!(get("USUBJID"), "ST-1-P-01");
     assert_eq!(get("VISITNUM"), "0");
     let qs = domains.iter().find(|d| d.domain == "QS").unwrap();
