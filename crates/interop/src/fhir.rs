@@ -122,7 +122,8 @@ pub fn export(study: &StudyExport) -> Result<Vec<NdjsonFile>, InteropError> {
     let study_id = safe_id(&study.code);
     files.push("ResearchStudy", &research_study(study, &study_id))?;
     for subject in &study.subjects {
-        let patient_id = format!("{study_id}.{}", safe_id(&subject.code));
+        // The study code (1–32 characters) is unique within the export and fits FHIR's 64.
+        let patient_id = safe_id(&subject.code);
         files.push("Patient", &patient(study, subject, &patient_id))?;
         files.push(
             "ResearchSubject",
@@ -204,7 +205,7 @@ fn patient(study: &StudyExport, subject: &Subject, id: &str) -> Patient {
 fn research_subject(subject: &Subject, study_id: &str, patient_id: &str) -> ResearchSubject {
     ResearchSubject {
         resource_type: "ResearchSubject",
-        id: format!("{patient_id}.subject"),
+        id: patient_id.to_owned(),
         status: "on-study",
         period: Period {
             start: subject.enrollment_date.to_string(),

@@ -166,7 +166,7 @@ fn fhir_keeps_the_reported_unit_and_names_its_ucum_code() {
     let patient = &lines(&files, "Patient")[0];
     assert_eq!(patient["gender"], "other", "intersex");
     assert_eq!(patient["birthDate"], "1990-05");
-    assert_eq!(patient["id"], "ST-1.P-01");
+    assert_eq!(patient["id"], "P-01");
     let obs = lines(&files, "Observation");
     let creat = obs
         .iter()
