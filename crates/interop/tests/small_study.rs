@@ -269,3 +269,17 @@ fn odm_declares_the_reported_unit_and_audits_each_value() {
     assert_eq!(xml.matches("<AuditRecord>").count(), 26);
     assert!(xml.contains("<SourceID>audit-entry-7</SourceID>"));
 }
+
+/// The whole FHIR and SDTM output of the one-patient study, reviewed like code (STYLE.md).
+#[test]
+fn snapshots_of_the_small_exports() {
+    let study = study();
+    for file in fhir::export(&study).unwrap() {
+        let name = format!("fhir_{}", file.resource_type);
+        // Observations by line, so that a changed measure shows as one changed line.
+        insta::assert_snapshot!(name, file.text());
+    }
+    for domain in sdtm::export(&study).unwrap() {
+        insta::assert_snapshot!(format!("sdtm_{}", domain.domain), domain.csv);
+    }
+}
