@@ -36,7 +36,7 @@ pub use authorization::{Permission, Role};
 pub use backend::{Backend, DbUrl, Pool};
 pub use eligibility::Answer;
 pub use error::StoreError;
-pub use patient_record::{PatientChart, StoredVisit};
+pub use patient_record::{FactRef, PatientChart, StoredVisit};
 pub use randomization_list::{ListEntry, ListKind, SetUp};
 pub use refusal::refusal_json;
 pub use stratum::{Lock, StratumValues};

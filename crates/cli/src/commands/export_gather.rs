@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use sledger_core::MeasureConfig;
-use sledger_core::measures::sledai2k::Descriptor;
 use sledger_core::protocol::target_day;
 use sledger_core::record::visit_measures;
 use sledger_interop::model::{
@@ -20,16 +19,17 @@ use sledger_store::adverse_event::Seriousness;
 use sledger_store::audit::AuditEntry;
 use sledger_store::column::code_of;
 use sledger_store::medication::agent_code;
-use sledger_store::{Actor, Store, StoreError, Study};
+use sledger_store::{Actor, FactRef, Store, StoreError, Study};
 
-/// The audit entries that wrote the current version of each observation and SLEDAI-2K item,
-/// keyed by what the chart knows of them (visit, code system and code; visit and descriptor).
+/// The audit entries of the study, to find the one that wrote a given fact version.
 #[derive(Debug, Default)]
 struct AuditIndex {
-    by_observation: HashMap<(String, String, String), AuditEntry>,
-    by_loose_observation: HashMap<(String, String, String, String), AuditEntry>,
-    by_sledai: HashMap<(String, String), AuditEntry>,
-    by_entity: HashMap<String, AuditEntry>,
+    /// Entries that wrote one fact version (create, supersede), by the version's row id.
+    by_version: HashMap<String, AuditEntry>,
+    /// The latest entry of each entity (what wrote its current version).
+    latest: HashMap<String, AuditEntry>,
+    /// Bulk imports: one entry per batch, naming its first and last row id and its time.
+    imports: Vec<(String, String, String, AuditEntry)>,
 }
 
 fn text(after: &Value, key: &str) -> String {
@@ -41,8 +41,6 @@ fn text(after: &Value, key: &str) -> String {
 }
 
 impl AuditIndex {
-    /// Later entries replace earlier ones: the last entry of an entity wrote its current
-    /// version (a retraction removes it).
     fn build(entries: Vec<AuditEntry>) -> AuditIndex {
         let mut index = AuditIndex::default();
         for entry in entries {
@@ -54,45 +52,40 @@ impl AuditIndex {
             else {
                 continue;
             };
-            // A bulk import writes one entry per batch (no per-fact key): its observations
-            // carry no stamp.
             if entry.record.action == "import" {
-                continue;
-            }
-            let retracted = after.get("retracted").and_then(Value::as_bool) == Some(true);
-            match entry.record.entity.as_str() {
-                "observation" => {
-                    let visit = text(&after, "visit_id");
-                    let key = (visit, text(&after, "code_system"), text(&after, "code"));
-                    let loose = (
-                        text(&after, "patient_id"),
-                        text(&after, "code_system"),
-                        text(&after, "code"),
-                        text(&after, "effective_date"),
-                    );
-                    if retracted {
-                        index.by_observation.remove(&key);
-                        index.by_loose_observation.remove(&loose);
-                    } else {
-                        index.by_observation.insert(key, entry.clone());
-                        index.by_loose_observation.insert(loose, entry.clone());
-                    }
+                index.imports.push((
+                    text(&after, "first_id"),
+                    text(&after, "last_id"),
+                    text(&after, "recorded_at"),
+                    entry,
+                ));
+            } else {
+                if let Some(id) = after.get("id").and_then(Value::as_str) {
+                    index.by_version.insert(id.to_owned(), entry.clone());
                 }
-                "sledai_item" => {
-                    let key = (text(&after, "visit_id"), text(&after, "descriptor"));
-                    if retracted {
-                        index.by_sledai.remove(&key);
-                    } else {
-                        index.by_sledai.insert(key, entry.clone());
-                    }
-                }
-                _ => {}
+                index.latest.insert(entry.record.entity_id.clone(), entry);
             }
-            index
-                .by_entity
-                .insert(entry.record.entity_id.clone(), entry);
         }
         index
+    }
+
+    fn latest_of(&self, entity_id: &str) -> Option<&AuditEntry> {
+        self.latest.get(entity_id)
+    }
+
+    /// The entry that wrote this fact version: its own entry, or the import batch whose time
+    /// is the version's and whose id range (UUIDv7, in creation order) holds the version's id.
+    fn entry(&self, fact: &FactRef) -> Option<&AuditEntry> {
+        self.by_version.get(&fact.id).or_else(|| {
+            self.imports
+                .iter()
+                .find(|(first, last, at, _)| {
+                    *at == fact.recorded_at
+                        && first.as_str() <= fact.id.as_str()
+                        && fact.id.as_str() <= last.as_str()
+                })
+                .map(|(.., e)| e)
+        })
     }
 }
 
@@ -127,7 +120,7 @@ pub async fn gather(
             .await?
             .into_iter()
             .map(|i| InfusionFact {
-                audit: audit.by_entity.get(&i.entity_id).map(|e| stamp(e, &p.site)),
+                audit: audit.latest_of(&i.entity_id).map(|e| stamp(e, &p.site)),
                 id: i.entity_id,
                 infusion: i.infusion,
             })
@@ -152,44 +145,20 @@ pub async fn gather(
             let labs = recorded
                 .observations()
                 .iter()
-                .enumerate()
-                .map(|(n, o)| {
-                    let key = (
-                        stored.visit_id.clone(),
-                        o.system().uri().to_owned(),
-                        o.code().to_owned(),
-                    );
-                    let loose = (
-                        p.entity_id.clone(),
-                        o.system().uri().to_owned(),
-                        o.code().to_owned(),
-                        o.effective().to_string(),
-                    );
-                    let entry = audit
-                        .by_observation
-                        .get(&key)
-                        .or_else(|| audit.by_loose_observation.get(&loose));
-                    LabFact {
-                        id: entry.map_or_else(
-                            || format!("{}.{n}", stored.visit_id),
-                            |e| e.record.entity_id.clone(),
-                        ),
-                        observation: o.clone(),
-                        audit: entry.map(|e| stamp(e, &p.site)),
-                    }
+                .zip(&stored.observation_facts)
+                .map(|(o, fact)| LabFact {
+                    id: fact.entity_id.clone(),
+                    observation: o.clone(),
+                    audit: audit.entry(fact).map(|e| stamp(e, &p.site)),
                 })
                 .collect();
-            let sledai = Descriptor::ALL
+            let sledai = stored
+                .sledai_facts
                 .iter()
-                .zip(recorded.sledai_answers())
-                .filter(|(_, a)| a.state.is_some())
-                .map(|(d, a)| SledaiItemFact {
+                .map(|(d, fact)| SledaiItemFact {
                     descriptor: *d,
-                    answer: *a,
-                    audit: audit
-                        .by_sledai
-                        .get(&(stored.visit_id.clone(), code_of(d)))
-                        .map(|e| stamp(e, &p.site)),
+                    answer: recorded.sledai_answers()[d.index()],
+                    audit: audit.entry(fact).map(|e| stamp(e, &p.site)),
                 })
                 .collect();
             visits.push(VisitExport {

@@ -76,7 +76,16 @@ fn check_fhir(db: &TestDb) {
     }
     // Labs by LOINC, with the unit as reported and its UCUM code.
     let creatinine = by_code.get("2160-0").expect("serum creatinine 2160-0");
-    assert_eq!(creatinine.len(), 15, "5 visits × 3 patients");
+    assert_eq!(
+        creatinine.len(),
+        16,
+        "5 visits × 3 patients and one imported"
+    );
+    let ids: std::collections::BTreeSet<&str> = observations
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), observations.len(), "Observation ids are unique");
     assert_eq!(
         creatinine[0]["valueQuantity"]["system"],
         "http://unitsofmeasure.org"
@@ -168,6 +177,8 @@ fn check_odm(db: &TestDb) {
         xml.matches("<ItemData ").count(),
         xml.matches("<AuditRecord>").count()
     );
+    // The imported values name the import's actor.
+    assert!(xml.contains(r#"<UserRef UserOID="USR.lab-feed"/>"#));
     let corrected = xml
         .split("<ItemData ")
         .find(|chunk| chunk.contains(r#"Value="1.23""#))
@@ -261,8 +272,37 @@ fn check_sdtm(db: &TestDb) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Two creatinines from a lab extract (bulk import: one audit entry for the batch), the second
+/// on the same code as the visit form's, joined to IDX-01's month-1 visit by date.
+fn import_lab_extract(db: &TestDb) {
+    let file = std::env::temp_dir().join(format!(
+        "sledger-export-labs-{}-{}.csv",
+        std::process::id(),
+        db.postgres_name().unwrap_or("sqlite")
+    ));
+    std::fs::write(
+        &file,
+        "patient,code_system,code,value,unit,effective_date,specimen,reference_low,reference_high\n\
+         IDX-01,http://loinc.org,2160-0,1.0,mg/dL,2017-03-15,,0.5,1.1\n\
+         IDX-01,http://loinc.org,14682-9,90,umol/L,2017-03-16,,45,90\n",
+    )
+    .expect("CSV written");
+    ok(&db.sledger_as(
+        "lab-feed",
+        &[
+            "observation",
+            "import",
+            file.to_str().expect("utf-8 path"),
+            "--study",
+            STUDY,
+        ],
+    ));
+    let _ = std::fs::remove_file(&file);
+}
+
 fn the_index_study_exports(db: &TestDb) {
     load_index_study(db);
+    import_lab_extract(db);
     check_fhir(db);
     check_odm(db);
     check_sdtm(db);
