@@ -7,10 +7,12 @@ use serde::Serialize;
 use crate::text::decimal;
 use crate::ucum;
 
-/// A FHIR `decimal`: written as a JSON number from the decimal's exact text.
+/// A FHIR `decimal`: written as a JSON number from the decimal's exact text (a decimal's text,
+/// digits with an optional sign and point, is always a JSON number).
 pub(crate) fn number(d: Decimal) -> serde_json::Number {
     let text = decimal(d);
-    serde_json::from_str(&text).unwrap_or_else(|_| serde_json::Number::from(0))
+    text.parse::<serde_json::Number>()
+        .expect("a decimal's text is a JSON number")
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
