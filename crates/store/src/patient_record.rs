@@ -77,6 +77,10 @@ pub struct PatientChart {
     pub visits: Vec<StoredVisit>,
     pub adverse_events: Vec<AdverseEvent>,
     pub deviations: Vec<StoredDeviation>,
+    /// The stored version of each medication, parallel to `record.medications()`.
+    pub medication_facts: Vec<FactRef>,
+    /// The stored version of each adverse event, parallel to `adverse_events`.
+    pub adverse_event_facts: Vec<FactRef>,
 }
 
 /// Names the stored fact behind a parse error: `observation <entity id>: unit …`.
@@ -272,6 +276,8 @@ impl Store {
             visits: stored_visits,
             adverse_events,
             deviations,
+            medication_facts: medication_rows.iter().map(FactRef::of).collect(),
+            adverse_event_facts: ae_rows.iter().map(FactRef::of).collect(),
         })
     }
 }

@@ -175,9 +175,9 @@ pub async fn gather(
             .record
             .medications()
             .iter()
-            .enumerate()
-            .map(|(n, m)| MedicationFact {
-                id: format!("{}.med{n}", p.entity_id),
+            .zip(&chart.medication_facts)
+            .map(|(m, fact)| MedicationFact {
+                id: fact.entity_id.clone(),
                 agent: agent_code(m.agent).to_owned(),
                 dose_mg: Decimal::from(m.dose.ug()) / Decimal::from(1000),
                 route: code_of(&m.route),
@@ -190,9 +190,9 @@ pub async fn gather(
         let adverse_events = chart
             .adverse_events
             .iter()
-            .enumerate()
-            .map(|(n, a)| AdverseEventFact {
-                id: format!("{}.ae{n}", p.entity_id),
+            .zip(&chart.adverse_event_facts)
+            .map(|(a, fact)| AdverseEventFact {
+                id: fact.entity_id.clone(),
                 term: a.term().to_owned(),
                 ctcae_grade: a.grade().get(),
                 serious: a.seriousness() == Seriousness::Serious,
