@@ -134,6 +134,7 @@ pub struct MedicationFact {
     pub end: Option<Date>,
     /// `med_indication` code.
     pub indication: String,
+    pub audit: Option<AuditStamp>,
 }
 
 /// An adverse event (CTCAE grade, ICH E2A seriousness, relatedness to the cell product).
@@ -149,6 +150,7 @@ pub struct AdverseEventFact {
     pub resolution: Option<Date>,
     /// recovered, recovering, not_recovered, recovered_with_sequelae, fatal, unknown.
     pub outcome: Option<String>,
+    pub audit: Option<AuditStamp>,
 }
 
 /// The FHIR/ODM/SDTM-safe form of a study or patient code (letters, digits, '-' and '.').

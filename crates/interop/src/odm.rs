@@ -18,7 +18,7 @@ use sledger_core::protocol::VisitCode;
 use sledger_core::record::observation::{LabCatalogue, Observation, ObservationValue};
 
 use crate::error::InteropError;
-use crate::model::{AuditStamp, StudyExport, safe_id};
+use crate::model::{AuditStamp, StudyExport, Subject, safe_id};
 use crate::text::{code_of, decimal};
 
 /// The ODM 1.3.2 namespace.
@@ -32,6 +32,178 @@ const ITEM_DATE: &str = "IT.LAB.DATE";
 const ITEM_SPECIMEN: &str = "IT.LAB.SPECIMEN";
 const CL_SLEDAI: &str = "CL.SLEDAI2K.STATE";
 const CL_SPECIMEN: &str = "CL.URINE.SPECIMEN";
+const EVENT_COMMON: &str = "SE.COMMON";
+const FORM_EX: &str = "F.EX";
+const FORM_CM: &str = "F.CM";
+const FORM_AE: &str = "F.AE";
+const GROUP_EX: &str = "IG.EX";
+const GROUP_CM: &str = "IG.CM";
+const GROUP_AE: &str = "IG.AE";
+const CL_GRADE: &str = "CL.CTCAE.GRADE";
+const CL_RELATEDNESS: &str = "CL.AE.RELATEDNESS";
+const CL_OUTCOME: &str = "CL.AE.OUTCOME";
+const CL_YES_NO: &str = "CL.YES.NO";
+/// An item of the study-wide forms.
+struct CommonItem {
+    group: &'static str,
+    oid: &'static str,
+    name: &'static str,
+    data_type: &'static str,
+    unit: Option<&'static str>,
+    code_list: Option<&'static str>,
+}
+
+const fn common(
+    group: &'static str,
+    oid: &'static str,
+    name: &'static str,
+    data_type: &'static str,
+    unit: Option<&'static str>,
+    code_list: Option<&'static str>,
+) -> CommonItem {
+    CommonItem {
+        group,
+        oid,
+        name,
+        data_type,
+        unit,
+        code_list,
+    }
+}
+
+/// The items of the study-wide forms.
+const COMMON_ITEMS: &[CommonItem] = &[
+    common(
+        GROUP_EX,
+        "IT.EX.DATE",
+        "Infusion date (day 0)",
+        "date",
+        None,
+        None,
+    ),
+    common(GROUP_EX, "IT.EX.SOURCE", "Cell source", "text", None, None),
+    common(GROUP_EX, "IT.EX.DONOR", "Donor type", "text", None, None),
+    common(GROUP_EX, "IT.EX.ROUTE", "Route", "text", None, None),
+    common(GROUP_EX, "IT.EX.LOT", "Product lot", "text", None, None),
+    common(
+        GROUP_EX,
+        "IT.EX.CELLS",
+        "Total cells infused",
+        "integer",
+        None,
+        None,
+    ),
+    common(
+        GROUP_EX,
+        "IT.EX.WEIGHT",
+        "Body weight at infusion",
+        "float",
+        Some("kg"),
+        None,
+    ),
+    common(
+        GROUP_EX,
+        "IT.EX.VIABILITY",
+        "Viability of the product",
+        "float",
+        Some("%"),
+        None,
+    ),
+    common(
+        GROUP_CM,
+        "IT.CM.AGENT",
+        "Medication agent (med_agent)",
+        "text",
+        None,
+        None,
+    ),
+    common(
+        GROUP_CM,
+        "IT.CM.DOSE",
+        "Dose per administration",
+        "float",
+        Some("mg"),
+        None,
+    ),
+    common(
+        GROUP_CM,
+        "IT.CM.ROUTE",
+        "Route (med_route)",
+        "text",
+        None,
+        None,
+    ),
+    common(
+        GROUP_CM,
+        "IT.CM.SCHEDULE",
+        "Schedule (med_schedule)",
+        "text",
+        None,
+        None,
+    ),
+    common(GROUP_CM, "IT.CM.START", "Start date", "date", None, None),
+    common(GROUP_CM, "IT.CM.END", "End date", "date", None, None),
+    common(
+        GROUP_CM,
+        "IT.CM.INDICATION",
+        "Indication (med_indication)",
+        "text",
+        None,
+        None,
+    ),
+    common(
+        GROUP_AE,
+        "IT.AE.TERM",
+        "Adverse event term",
+        "text",
+        None,
+        None,
+    ),
+    common(
+        GROUP_AE,
+        "IT.AE.GRADE",
+        "CTCAE grade",
+        "integer",
+        None,
+        Some(CL_GRADE),
+    ),
+    common(
+        GROUP_AE,
+        "IT.AE.SERIOUS",
+        "Serious (ICH E2A)",
+        "text",
+        None,
+        Some(CL_YES_NO),
+    ),
+    common(
+        GROUP_AE,
+        "IT.AE.RELATEDNESS",
+        "Relatedness to the cell product",
+        "text",
+        None,
+        Some(CL_RELATEDNESS),
+    ),
+    common(GROUP_AE, "IT.AE.ONSET", "Onset date", "date", None, None),
+    common(
+        GROUP_AE,
+        "IT.AE.RESOLUTION",
+        "Resolution date",
+        "date",
+        None,
+        None,
+    ),
+    common(
+        GROUP_AE,
+        "IT.AE.OUTCOME",
+        "Outcome",
+        "text",
+        None,
+        Some(CL_OUTCOME),
+    ),
+];
+/// The units the study-wide forms use.
+const COMMON_UNITS: [&str; 3] = ["%", "kg", "mg"];
+
 /// The urine specimens of renal.md §2.1 (`UrineSpecimen` codes).
 const SPECIMENS: [&str; 4] = [
     "24h_collection",
@@ -153,11 +325,20 @@ fn catalogue(study: &StudyExport) -> Catalogue {
     let mut events: BTreeSet<VisitCode> = study.visits.iter().map(|v| v.code).collect();
     events.insert(VisitCode::Unscheduled);
     let mut labs: BTreeMap<String, LabItemDef> = BTreeMap::new();
-    let mut units = BTreeSet::new();
+    let mut units: BTreeSet<String> = COMMON_UNITS.iter().map(|u| (*u).to_owned()).collect();
     let mut users = BTreeSet::new();
     let mut sites = BTreeSet::new();
     for s in &study.subjects {
         sites.insert(s.site.clone());
+        let common = s
+            .infusions
+            .iter()
+            .map(|i| i.audit.as_ref())
+            .chain(s.medications.iter().map(|m| m.audit.as_ref()))
+            .chain(s.adverse_events.iter().map(|a| a.audit.as_ref()));
+        for a in common.flatten() {
+            users.insert(a.actor.clone());
+        }
         for v in &s.visits {
             events.insert(v.code);
             for lab in &v.labs {
@@ -281,6 +462,14 @@ fn metadata(x: &mut Xml, study: &StudyExport, cat: &Catalogue) -> Result<(), Int
             ],
         )?;
     }
+    x.empty(
+        "StudyEventRef",
+        &[
+            ("StudyEventOID", EVENT_COMMON),
+            ("OrderNumber", &(cat.events.len() + 1).to_string()),
+            ("Mandatory", "No"),
+        ],
+    )?;
     x.close("Protocol")?;
     for code in &cat.events {
         let unscheduled = *code == VisitCode::Unscheduled;
@@ -315,9 +504,29 @@ fn metadata(x: &mut Xml, study: &StudyExport, cat: &Catalogue) -> Result<(), Int
         x.empty("FormRef", &[("FormOID", FORM_SLEDAI), ("Mandatory", "No")])?;
         x.close("StudyEventDef")?;
     }
+    x.open(
+        "StudyEventDef",
+        &[
+            ("OID", EVENT_COMMON),
+            ("Name", "Study-wide records"),
+            ("Repeating", "No"),
+            ("Type", "Common"),
+        ],
+    )?;
+    x.translated(
+        "Description",
+        "Infusions, medications and adverse events, not tied to one visit",
+    )?;
+    for form in [FORM_EX, FORM_CM, FORM_AE] {
+        x.empty("FormRef", &[("FormOID", form), ("Mandatory", "No")])?;
+    }
+    x.close("StudyEventDef")?;
     for (form, group, name) in [
         (FORM_LAB, GROUP_LAB, "Laboratory results"),
         (FORM_SLEDAI, GROUP_SLEDAI, "SLEDAI-2K descriptors"),
+        (FORM_EX, GROUP_EX, "Cell-product infusions"),
+        (FORM_CM, GROUP_CM, "Medications"),
+        (FORM_AE, GROUP_AE, "Adverse events"),
     ] {
         x.open(
             "FormDef",
@@ -361,6 +570,20 @@ fn metadata(x: &mut Xml, study: &StudyExport, cat: &Catalogue) -> Result<(), Int
         )?;
     }
     x.close("ItemGroupDef")?;
+    for (group, name) in [
+        (GROUP_EX, "Infusion"),
+        (GROUP_CM, "Medication exposure"),
+        (GROUP_AE, "Adverse event"),
+    ] {
+        x.open(
+            "ItemGroupDef",
+            &[("OID", group), ("Name", name), ("Repeating", "Yes")],
+        )?;
+        for item in COMMON_ITEMS.iter().filter(|i| i.group == group) {
+            x.empty("ItemRef", &[("ItemOID", item.oid), ("Mandatory", "No")])?;
+        }
+        x.close("ItemGroupDef")?;
+    }
     for (oid, def) in &cat.labs {
         x.open(
             "ItemDef",
@@ -411,6 +634,24 @@ fn metadata(x: &mut Xml, study: &StudyExport, cat: &Catalogue) -> Result<(), Int
         x.empty("CodeListRef", &[("CodeListOID", CL_SLEDAI)])?;
         x.close("ItemDef")?;
     }
+    for item in COMMON_ITEMS {
+        x.open(
+            "ItemDef",
+            &[
+                ("OID", item.oid),
+                ("Name", item.name),
+                ("DataType", item.data_type),
+            ],
+        )?;
+        x.translated("Question", item.name)?;
+        if let Some(mu) = item.unit.and_then(|u| cat.units.get(u)) {
+            x.empty("MeasurementUnitRef", &[("MeasurementUnitOID", mu)])?;
+        }
+        if let Some(list) = item.code_list {
+            x.empty("CodeListRef", &[("CodeListOID", list)])?;
+        }
+        x.close("ItemDef")?;
+    }
     code_list(
         x,
         CL_SLEDAI,
@@ -423,6 +664,48 @@ fn metadata(x: &mut Xml, study: &StudyExport, cat: &Catalogue) -> Result<(), Int
     )?;
     let specimens: Vec<(&str, &str)> = SPECIMENS.iter().map(|s| (*s, *s)).collect();
     code_list(x, CL_SPECIMEN, "Urine specimen (renal.md §2.1)", &specimens)?;
+    code_list_typed(
+        x,
+        CL_GRADE,
+        "CTCAE grade",
+        "integer",
+        &[
+            ("1", "Mild"),
+            ("2", "Moderate"),
+            ("3", "Severe"),
+            ("4", "Life-threatening"),
+            ("5", "Death"),
+        ],
+    )?;
+    code_list(x, CL_YES_NO, "Yes/No", &[("Y", "Yes"), ("N", "No")])?;
+    code_list(
+        x,
+        CL_RELATEDNESS,
+        "Relatedness to the cell product",
+        &[
+            ("unrelated", "Unrelated"),
+            ("unlikely", "Unlikely"),
+            ("possible", "Possible"),
+            ("probable", "Probable"),
+            ("definite", "Definite"),
+        ],
+    )?;
+    code_list(
+        x,
+        CL_OUTCOME,
+        "Adverse event outcome (SDTM AEOUT)",
+        &[
+            ("recovered", "Recovered/resolved"),
+            ("recovering", "Recovering/resolving"),
+            ("not_recovered", "Not recovered/not resolved"),
+            (
+                "recovered_with_sequelae",
+                "Recovered/resolved with sequelae",
+            ),
+            ("fatal", "Fatal"),
+            ("unknown", "Unknown"),
+        ],
+    )?;
     x.close("MetaDataVersion")
 }
 
@@ -432,9 +715,19 @@ fn code_list(
     name: &str,
     items: &[(&str, &str)],
 ) -> Result<(), InteropError> {
+    code_list_typed(x, oid, name, "text", items)
+}
+
+fn code_list_typed(
+    x: &mut Xml,
+    oid: &str,
+    name: &str,
+    data_type: &str,
+    items: &[(&str, &str)],
+) -> Result<(), InteropError> {
     x.open(
         "CodeList",
-        &[("OID", oid), ("Name", name), ("DataType", "text")],
+        &[("OID", oid), ("Name", name), ("DataType", data_type)],
     )?;
     for (code, decode) in items {
         x.open("CodeListItem", &[("CodedValue", code)])?;
@@ -530,6 +823,120 @@ fn item(
         x.empty("MeasurementUnitRef", &[("MeasurementUnitOID", mu)])?;
     }
     x.close("ItemData")
+}
+
+/// One repeating item group: the items with a value, each with the group's audit record.
+fn record_group(
+    x: &mut Xml,
+    group: &str,
+    key: usize,
+    audit: Option<&AuditStamp>,
+    items: &[(&str, Option<String>, Option<&str>)],
+) -> Result<(), InteropError> {
+    let key = key.to_string();
+    x.open(
+        "ItemGroupData",
+        &[
+            ("ItemGroupOID", group),
+            ("ItemGroupRepeatKey", &key),
+            ("TransactionType", transaction(audit)),
+        ],
+    )?;
+    for (oid, value, unit) in items {
+        if let Some(value) = value {
+            item(x, oid, value, audit, *unit)?;
+        }
+    }
+    x.close("ItemGroupData")
+}
+
+/// Infusions, medications and adverse events in the subject's study-wide event.
+fn common_event(x: &mut Xml, s: &Subject, cat: &Catalogue) -> Result<(), InteropError> {
+    if s.infusions.is_empty() && s.medications.is_empty() && s.adverse_events.is_empty() {
+        return Ok(());
+    }
+    let unit = |u: &str| cat.units.get(u).map(String::as_str);
+    x.open(
+        "StudyEventData",
+        &[
+            ("StudyEventOID", EVENT_COMMON),
+            ("TransactionType", "Insert"),
+        ],
+    )?;
+    if !s.infusions.is_empty() {
+        x.open("FormData", &[("FormOID", FORM_EX)])?;
+        for (n, f) in s.infusions.iter().enumerate() {
+            let i = &f.infusion;
+            record_group(
+                x,
+                GROUP_EX,
+                n + 1,
+                f.audit.as_ref(),
+                &[
+                    ("IT.EX.DATE", Some(i.date.to_string()), None),
+                    ("IT.EX.SOURCE", Some(code_of(&i.source)), None),
+                    ("IT.EX.DONOR", Some(code_of(&i.donor)), None),
+                    ("IT.EX.ROUTE", Some(code_of(&i.route)), None),
+                    ("IT.EX.LOT", i.lot.clone(), None),
+                    ("IT.EX.CELLS", Some(i.total_cells.to_string()), None),
+                    ("IT.EX.WEIGHT", i.weight_kg.map(decimal), unit("kg")),
+                    ("IT.EX.VIABILITY", i.viability_pct.map(decimal), unit("%")),
+                ],
+            )?;
+        }
+        x.close("FormData")?;
+    }
+    if !s.medications.is_empty() {
+        x.open("FormData", &[("FormOID", FORM_CM)])?;
+        for (n, m) in s.medications.iter().enumerate() {
+            record_group(
+                x,
+                GROUP_CM,
+                n + 1,
+                m.audit.as_ref(),
+                &[
+                    ("IT.CM.AGENT", Some(m.agent.clone()), None),
+                    ("IT.CM.DOSE", Some(decimal(m.dose_mg)), unit("mg")),
+                    ("IT.CM.ROUTE", Some(m.route.clone()), None),
+                    ("IT.CM.SCHEDULE", Some(m.schedule.clone()), None),
+                    ("IT.CM.START", Some(m.start.to_string()), None),
+                    ("IT.CM.END", m.end.map(|d| d.to_string()), None),
+                    ("IT.CM.INDICATION", Some(m.indication.clone()), None),
+                ],
+            )?;
+        }
+        x.close("FormData")?;
+    }
+    if !s.adverse_events.is_empty() {
+        x.open("FormData", &[("FormOID", FORM_AE)])?;
+        for (n, a) in s.adverse_events.iter().enumerate() {
+            record_group(
+                x,
+                GROUP_AE,
+                n + 1,
+                a.audit.as_ref(),
+                &[
+                    ("IT.AE.TERM", Some(a.term.clone()), None),
+                    ("IT.AE.GRADE", Some(a.ctcae_grade.to_string()), None),
+                    (
+                        "IT.AE.SERIOUS",
+                        Some(if a.serious { "Y" } else { "N" }.to_owned()),
+                        None,
+                    ),
+                    ("IT.AE.RELATEDNESS", Some(a.relatedness.clone()), None),
+                    ("IT.AE.ONSET", Some(a.onset.to_string()), None),
+                    (
+                        "IT.AE.RESOLUTION",
+                        a.resolution.map(|d| d.to_string()),
+                        None,
+                    ),
+                    ("IT.AE.OUTCOME", a.outcome.clone(), None),
+                ],
+            )?;
+        }
+        x.close("FormData")?;
+    }
+    x.close("StudyEventData")
 }
 
 fn clinical_data(
@@ -632,6 +1039,7 @@ fn clinical_data(
             }
             x.close("StudyEventData")?;
         }
+        common_event(x, s, cat)?;
         x.close("SubjectData")?;
     }
     x.close("ClinicalData")

@@ -142,6 +142,7 @@ fn study() -> StudyExport {
                 onset: date(2020, 1, 15),
                 resolution: None,
                 outcome: Some("recovering".into()),
+                audit: Some(stamp.clone()),
             }],
         }],
     }
@@ -251,23 +252,20 @@ fn odm_declares_the_reported_unit_and_audits_each_value() {
         },
     )
     .unwrap();
-    assert!(
-        xml.contains(r#"<MeasurementUnit OID="MU.1" Name="µmol/L">"#),
-        "{xml}"
-    );
+    assert!(xml.contains(r#"Name="µmol/L">"#), "{xml}");
     assert!(xml.contains(
         r#"<ItemData ItemOID="IT.LAB.LOINC.14682-9" TransactionType="Insert" Value="88.4">"#
     ));
     assert!(xml.contains(
         r#"<ItemData ItemOID="IT.SLEDAI2K.PROTEINURIA" TransactionType="Insert" Value="present">"#
     ));
-    assert_eq!(
-        xml.matches("<ItemData ").count(),
-        26,
-        "the result, its date, 24 descriptors"
-    );
-    assert_eq!(xml.matches("<AuditRecord>").count(), 26);
+    // The result and its date, 24 descriptors; the infusion's 7 recorded items (no
+    // viability) and the adverse event's 6 (no resolution date).
+    assert_eq!(xml.matches("<ItemData ").count(), 26 + 7 + 6);
+    assert_eq!(xml.matches("<AuditRecord>").count(), 26 + 7 + 6);
+    assert!(xml.contains(r#"<ItemData ItemOID="IT.AE.GRADE" TransactionType="Insert" Value="3">"#));
     assert!(xml.contains("<SourceID>audit-entry-7</SourceID>"));
+    assert_odm_references_resolve(&xml);
 }
 
 /// The whole FHIR and SDTM output of the one-patient study, reviewed like code (STYLE.md).
@@ -281,5 +279,35 @@ fn snapshots_of_the_small_exports() {
     }
     for domain in sdtm::export(&study).unwrap() {
         insta::assert_snapshot!(format!("sdtm_{}", domain.domain), domain.csv);
+    }
+}
+
+/// xmllint checks the schema, not ODM's references: every `…OID="X"` that refers to a
+/// definition (ItemOID, ItemGroupOID, FormOID, StudyEventOID, CodeListOID,
+/// MeasurementUnitOID, UserOID, LocationOID) must name an element defined with `OID="X"`.
+fn assert_odm_references_resolve(xml: &str) {
+    let values = |attr: &str| -> Vec<String> {
+        let needle = format!(" {attr}=\"");
+        xml.match_indices(&needle)
+            .map(|(at, _)| {
+                let rest = &xml[at + needle.len()..];
+                rest[..rest.find('"').expect("closing quote")].to_owned()
+            })
+            .collect()
+    };
+    let defined: std::collections::BTreeSet<String> = values("OID").into_iter().collect();
+    for attr in [
+        "ItemOID",
+        "ItemGroupOID",
+        "FormOID",
+        "StudyEventOID",
+        "CodeListOID",
+        "MeasurementUnitOID",
+        "UserOID",
+        "LocationOID",
+    ] {
+        for oid in values(attr) {
+            assert!(defined.contains(&oid), "{attr}=\"{oid}\" has no definition");
+        }
     }
 }

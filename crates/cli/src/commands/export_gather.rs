@@ -185,6 +185,7 @@ pub async fn gather(
                 start: m.period.start(),
                 end: m.period.end(),
                 indication: code_of(&m.indication),
+                audit: audit.entry(fact).map(|e| stamp(e, &p.site)),
             })
             .collect();
         let adverse_events = chart
@@ -200,6 +201,7 @@ pub async fn gather(
                 onset: a.onset(),
                 resolution: a.resolution(),
                 outcome: a.outcome().map(|o| code_of(&o)),
+                audit: audit.entry(fact).map(|e| stamp(e, &p.site)),
             })
             .collect();
         subjects.push(Subject {

@@ -196,6 +196,13 @@ fn check_odm(db: &TestDb) {
         "{corrected}"
     );
     assert!(xml.contains(r#"<CodeListItem CodedValue="present">"#));
+    for form in ["F.LAB", "F.SLEDAI2K", "F.EX", "F.CM", "F.AE"] {
+        assert!(
+            xml.contains(&format!(r#"<FormData FormOID="{form}">"#)),
+            "{form}"
+        );
+    }
+    assert_odm_references_resolve(&xml);
     validators::xmllint_odm(&file);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -309,3 +316,33 @@ fn the_index_study_exports(db: &TestDb) {
 }
 
 on_both_backends!(the_index_study_exports);
+
+/// xmllint checks the schema, not ODM's references: every `…OID="X"` that refers to a
+/// definition (ItemOID, ItemGroupOID, FormOID, StudyEventOID, CodeListOID,
+/// MeasurementUnitOID, UserOID, LocationOID) must name an element defined with `OID="X"`.
+fn assert_odm_references_resolve(xml: &str) {
+    let values = |attr: &str| -> Vec<String> {
+        let needle = format!(" {attr}=\"");
+        xml.match_indices(&needle)
+            .map(|(at, _)| {
+                let rest = &xml[at + needle.len()..];
+                rest[..rest.find('"').expect("closing quote")].to_owned()
+            })
+            .collect()
+    };
+    let defined: std::collections::BTreeSet<String> = values("OID").into_iter().collect();
+    for attr in [
+        "ItemOID",
+        "ItemGroupOID",
+        "FormOID",
+        "StudyEventOID",
+        "CodeListOID",
+        "MeasurementUnitOID",
+        "UserOID",
+        "LocationOID",
+    ] {
+        for oid in values(attr) {
+            assert!(defined.contains(&oid), "{attr}=\"{oid}\" has no definition");
+        }
+    }
+}
