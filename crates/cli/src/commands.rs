@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod correct;
 pub mod demo;
+pub mod export;
+pub mod export_gather;
 pub mod histogram_svg;
 pub mod infusion;
 pub mod observation;

@@ -54,6 +54,9 @@ enum Command {
     Visit(commands::visit::VisitCommand),
     /// Correct (supersede) or retract a recorded fact, with a reason.
     Correct(commands::correct::CorrectArgs),
+    /// Exports: `sledger export fhir|odm|sdtm --study CODE --out PATH`.
+    #[command(subcommand)]
+    Export(commands::export::ExportCommand),
     /// The audit trail: `sledger audit log`, `sledger audit verify`.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::Infusion(cmd) => commands::run_async(commands::infusion::run(&cli.db, cmd)),
         Command::Visit(cmd) => commands::run_async(commands::visit::run(&cli.db, cmd)),
         Command::Correct(args) => commands::run_async(commands::correct::run(&cli.db, &args)),
+        Command::Export(cmd) => commands::run_async(commands::export::run(&cli.db, cmd)),
         Command::Audit(cmd) => commands::run_async(commands::audit::run(&cli.db, cmd)),
         Command::Power(cmd) => commands::power::run(&cmd),
         Command::User(cmd) => commands::run_async(commands::user::run(&cli.db, cmd)),

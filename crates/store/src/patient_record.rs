@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use sledger_core::InputError;
 use sledger_core::measures::pga::Pga;
-use sledger_core::measures::sledai2k::InvestigatorAnswer;
+use sledger_core::measures::sledai2k::{Descriptor, InvestigatorAnswer};
 use sledger_core::protocol::VisitCode;
 use sledger_core::record::observation::Observation;
 use sledger_core::record::patient::{BirthMonth, StudyCode};
@@ -33,6 +33,30 @@ pub struct StoredVisit {
     /// in_window, early, late, unscheduled, pending_infusion, no_infusion.
     pub window_status: String,
     pub window_days_off: i64,
+    /// The stored version of each observation, parallel to the record visit's observations.
+    pub observation_facts: Vec<FactRef>,
+    /// The stored version of each answered SLEDAI-2K descriptor.
+    pub sledai_facts: Vec<(Descriptor, FactRef)>,
+}
+
+/// The stored version behind a fact of the record: what ties it to the audit entry that
+/// wrote it (the exports' audit records, issue #6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactRef {
+    pub entity_id: String,
+    /// The version row's id (UUIDv7).
+    pub id: String,
+    pub recorded_at: String,
+}
+
+impl FactRef {
+    fn of(f: &FactVersion) -> FactRef {
+        FactRef {
+            entity_id: f.entity_id.clone(),
+            id: f.id.clone(),
+            recorded_at: f.recorded_at.clone(),
+        }
+    }
 }
 
 /// A protocol deviation as stored.
@@ -53,6 +77,10 @@ pub struct PatientChart {
     pub visits: Vec<StoredVisit>,
     pub adverse_events: Vec<AdverseEvent>,
     pub deviations: Vec<StoredDeviation>,
+    /// The stored version of each medication, parallel to `record.medications()`.
+    pub medication_facts: Vec<FactRef>,
+    /// The stored version of each adverse event, parallel to `adverse_events`.
+    pub adverse_event_facts: Vec<FactRef>,
 }
 
 /// Names the stored fact behind a parse error: `observation <entity id>: unit …`.
@@ -283,6 +311,8 @@ fn assemble(
                 study_day: column::int(v, "study_day")?,
                 window_status: column::required_text(v, "window_status")?.to_owned(),
                 window_days_off: column::int(v, "window_days_off")?.unwrap_or(0),
+                observation_facts: Vec::new(),
+                sledai_facts: Vec::new(),
             })
         })()
         .map_err(|e| stored("visit", f, e))?;
@@ -313,12 +343,14 @@ fn assemble(
         });
         if let Some(i) = slot {
             visits[i].observations.push(o);
+            visits[i].stored.observation_facts.push(FactRef::of(f));
         }
     }
     for f in &sledai_rows {
         let (d, answer) = sledai_item::parse(&f.values).map_err(|e| stored("sledai_item", f, e))?;
         if let Some(i) = visit_of(f) {
             visits[i].sledai[d.index()] = answer;
+            visits[i].stored.sledai_facts.push((d, FactRef::of(f)));
         }
     }
     for f in &fact_rows {
@@ -388,5 +420,7 @@ fn assemble(
         visits: stored_visits,
         adverse_events,
         deviations,
+        medication_facts: medication_rows.iter().map(FactRef::of).collect(),
+        adverse_event_facts: ae_rows.iter().map(FactRef::of).collect(),
     })
 }

@@ -9,7 +9,9 @@
 mod harness;
 
 mod bad_input;
+mod export;
 mod index_study;
 mod randomized_trial;
 mod reports;
 mod sigkill;
+mod validators;

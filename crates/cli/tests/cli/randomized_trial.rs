@@ -236,6 +236,47 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
         assert!(arm == "msc" || arm == "placebo", "{out}");
         arms.push(arm);
     }
+    // Exports carry the arm only for actors who may see it (issue #6, ARCHITECTURE invariant 8).
+    for (who, visible) in [("stat", false), ("ustat", true), ("nobody", false)] {
+        let dir = std::env::temp_dir().join(format!(
+            "sledger-rct-sdtm-{who}-{}-{}",
+            std::process::id(),
+            db.postgres_name().unwrap_or("sqlite")
+        ));
+        ok(&db.sledger_as(
+            who,
+            &[
+                "export",
+                "sdtm",
+                "--study",
+                STUDY,
+                "--out",
+                dir.to_str().expect("utf-8"),
+            ],
+        ));
+        let mut dm = csv::Reader::from_path(dir.join("dm.csv")).expect("dm.csv");
+        let at = dm
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|h| h == "ARM")
+            .expect("ARM column");
+        let exported: Vec<String> = dm
+            .records()
+            .map(|r| r.expect("row")[at].to_owned())
+            .collect();
+        if visible {
+            // P01–P06 randomized; P07, enrolled but not randomized, has no arm.
+            assert_eq!(exported[..6], arms[..], "{who}");
+            assert_eq!(exported[6..], [""], "{who}");
+        } else {
+            assert!(
+                exported.iter().all(String::is_empty),
+                "{who} must not see arms: {exported:?}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     for who in ["ana", "ines", "mon", "stat"] {
         refused(
             &db.sledger_as(who, &["randomization", "list", "--study", STUDY]),

@@ -225,6 +225,14 @@ async fn infusion_records_the_cell_product(db: &TestDb) {
     assert_eq!(stored.text("product_source"), Some("bone_marrow"));
     assert_eq!(stored.text("total_cells"), Some("90000000"));
     drop(tx);
+    let read = db
+        .store
+        .infusions(&study, "VLD-004")
+        .await
+        .expect("read back");
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].entity_id, id);
+    assert_eq!(read[0].infusion, infusion);
     let err = db
         .store
         .record_infusion(&actor(), &study, "VLD-404", infusion)

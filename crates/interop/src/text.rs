@@ -1,0 +1,29 @@
+//! Small text conversions every format shares.
+
+use rust_decimal::Decimal;
+
+/// A decimal written from its exact shortest text ("1.10" → "1.1"), never via f64.
+pub(crate) fn decimal(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// The code of a vocabulary enum (sledger-core's enums serialize as their snake_case code).
+pub(crate) fn code_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .expect("vocabulary enums serialize as their snake_case code")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn decimals_keep_their_exact_shortest_text() {
+        assert_eq!(decimal(dec!(1.10)), "1.1");
+        assert_eq!(decimal(dec!(-0.000120)), "-0.00012");
+        assert_eq!(decimal(dec!(90000000)), "90000000");
+    }
+}

@@ -1,0 +1,87 @@
+//! Reading a patient's infusions of the cell product back into `sledger_core::infusion::Infusion`
+//! (written by `Store::record_infusion`, study.rs), for the exports (issue #6: FHIR Procedure,
+//! SDTM EX).
+
+use sledger_core::InputError;
+use sledger_core::infusion::Infusion;
+use sledger_core::protocol::{CellSource, Donor, Route};
+
+use crate::Store;
+use crate::column;
+use crate::error::StoreError;
+use crate::fact::{self, FactVersion};
+use crate::study::{Study, find_patient};
+
+/// An infusion as stored: its entity id and the validated infusion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredInfusion {
+    pub entity_id: String,
+    pub infusion: Infusion,
+}
+
+fn parse(f: &FactVersion) -> Result<Infusion, InputError> {
+    let v = &f.values;
+    let total = column::required_text(v, "total_cells")?;
+    Infusion {
+        date: column::required_date(v, "infusion_date")?,
+        source: column::code::<CellSource>(
+            v,
+            "product_source",
+            "bone_marrow, umbilical_cord, adipose, car_t",
+        )?
+        .ok_or_else(|| InputError::new("product_source", "", "is required"))?,
+        donor: column::code::<Donor>(v, "donor", "allogeneic, autologous")?
+            .ok_or_else(|| InputError::new("donor", "", "is required"))?,
+        route: column::code::<Route>(v, "route", "iv")?
+            .ok_or_else(|| InputError::new("route", "", "is required"))?,
+        lot: column::text(v, "lot").map(str::to_owned),
+        total_cells: total
+            .parse()
+            .map_err(|_| InputError::new("total_cells", total, "must be a whole number"))?,
+        weight_kg: column::decimal(v, "weight_kg")?,
+        viability_pct: column::decimal(v, "viability_pct")?,
+        premedication: column::text(v, "premedication").map(str::to_owned),
+    }
+    .validate()
+}
+
+impl Store {
+    /// The current, not retracted infusions of the patient with study code `code`, by date.
+    pub async fn infusions(
+        &self,
+        study: &Study,
+        code: &str,
+    ) -> Result<Vec<StoredInfusion>, StoreError> {
+        let sid = study.study_id.as_str();
+        let mut tx = self.pool().begin_read().await?;
+        let patient =
+            find_patient(&mut tx, sid, code)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: "patient",
+                    key: code.to_owned(),
+                })?;
+        let rows = fact::INFUSION
+            .current_where(&mut tx, sid, "patient_id", &patient.entity_id)
+            .await?;
+        drop(tx);
+        let mut out = rows
+            .iter()
+            .map(|f| {
+                parse(f)
+                    .map(|infusion| StoredInfusion {
+                        entity_id: f.entity_id.clone(),
+                        infusion,
+                    })
+                    .map_err(|e| {
+                        StoreError::Input(InputError {
+                            field: format!("infusion[{}].{}", f.entity_id, e.field).into(),
+                            ..e
+                        })
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| (a.infusion.date, &a.entity_id).cmp(&(b.infusion.date, &b.entity_id)));
+        Ok(out)
+    }
+}
