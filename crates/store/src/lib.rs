@@ -15,6 +15,8 @@ pub mod correct;
 pub mod eligibility;
 pub mod error;
 pub mod fact;
+pub mod imported_record;
+pub mod linkage;
 pub mod medication;
 mod observation_row;
 pub mod observations;

@@ -7,5 +7,6 @@ mod harness;
 mod audit_chain;
 mod bulk_observations;
 mod facts;
+mod import_ledger;
 mod randomization;
 mod visits;
