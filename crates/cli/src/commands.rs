@@ -3,7 +3,12 @@
 pub mod audit;
 pub mod correct;
 pub mod histogram_svg;
+pub mod import;
+pub mod import_csv;
+pub mod import_fhir;
+pub mod import_run;
 pub mod infusion;
+pub mod linkage;
 pub mod observation;
 pub mod patient;
 pub mod patient_show;

@@ -38,25 +38,36 @@ impl Store {
         if keys.is_empty() {
             return Ok(found);
         }
+        // By type, so each lookup walks the primary key (study, type, id) instead of the
+        // study's whole ledger.
+        let mut by_type: std::collections::BTreeMap<&str, Vec<&ImportKey>> = Default::default();
+        for k in keys {
+            by_type.entry(k.record_type.as_str()).or_default().push(k);
+        }
         let mut tx = self.pool().begin_read().await?;
-        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
-            let placeholders: Vec<String> =
-                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let sql = format!(
-                "SELECT record_type, record_id, version_id FROM imported_record \
-                 WHERE study_id = $1 AND record_id IN ({})",
-                placeholders.join(", ")
-            );
-            let mut params = vec![Param::from(study.study_id.as_str())];
-            params.extend(chunk.iter().map(|k| Param::from(k.record_id.as_str())));
-            for row in tx.fetch_all(&sql, &params).await? {
-                let key = ImportKey {
-                    record_type: row.req_text(0)?,
-                    record_id: row.req_text(1)?,
-                    version_id: row.req_text(2)?,
-                };
-                if chunk.contains(&key) {
-                    found.insert(key);
+        for (record_type, keys) in by_type {
+            for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+                let placeholders: Vec<String> =
+                    (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+                let sql = format!(
+                    "SELECT record_type, record_id, version_id FROM imported_record \
+                     WHERE study_id = $1 AND record_type = $2 AND record_id IN ({})",
+                    placeholders.join(", ")
+                );
+                let mut params = vec![
+                    Param::from(study.study_id.as_str()),
+                    Param::from(record_type),
+                ];
+                params.extend(chunk.iter().map(|k| Param::from(k.record_id.as_str())));
+                for row in tx.fetch_all(&sql, &params).await? {
+                    let key = ImportKey {
+                        record_type: row.req_text(0)?,
+                        record_id: row.req_text(1)?,
+                        version_id: row.req_text(2)?,
+                    };
+                    if chunk.contains(&&key) {
+                        found.insert(key);
+                    }
                 }
             }
         }
