@@ -9,6 +9,7 @@
 mod harness;
 
 mod bad_input;
+mod csv_import;
 mod fhir_import;
 mod index_study;
 mod randomized_trial;
