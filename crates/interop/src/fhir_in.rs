@@ -4,6 +4,7 @@
 //! `serde_json::Value` tree, and the mappings into sledger-core types
 //! (`observation.rs`, `patient.rs`).
 
+pub mod adverse_event;
 pub mod bundle;
 pub mod decimal;
 pub mod key;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use sledger_core::InputError;
 use sledger_core::record::observation::Observation;
+use sledger_interop::fhir_in::adverse_event::map_adverse_event;
 use sledger_interop::fhir_in::observation::map_observation;
 use sledger_interop::fhir_in::patient::map_patient;
 use sledger_interop::fhir_in::{Resource, ResourceType, parse_bundle, parse_line, resource_key};
@@ -183,6 +184,7 @@ async fn dispatch(
     match kind {
         ResourceType::Observation => Ok(observation(run, &resource, key).await?),
         ResourceType::Patient => patient(run, args, &resource, key).await,
+        ResourceType::AdverseEvent => adverse_event(run, &resource, key).await,
         other => {
             *run.summary.not_mapped.entry(other.name()).or_default() += 1;
             Ok(Ok(()))
@@ -200,12 +202,7 @@ async fn observation(
         Err(e) => return Ok(Err(e)),
     };
     let Some(patient) = run.linkage.get(&mapped.subject).cloned() else {
-        return Ok(Err(InputError::new(
-            "subject",
-            "(hospital identifier withheld)",
-            "no patient of the study is linked to this subject: import its Patient resource \
-             (with --enroll-unknown for new subjects) or link it with `sledger linkage add`",
-        )));
+        return Ok(Err(unlinked_subject()));
     };
     match Observation::parse(mapped.report) {
         Ok(o) => {
@@ -214,6 +211,72 @@ async fn observation(
         }
         Err(e) => Ok(Err(e)),
     }
+}
+
+/// An AdverseEvent → an adverse event of the linked patient, outside any visit, written
+/// with its key (a re-import skips it).
+async fn adverse_event(
+    run: &mut ImportRun,
+    resource: &Resource,
+    key: ImportKey,
+) -> anyhow::Result<Result<(), InputError>> {
+    use sledger_store::adverse_event::{
+        AdverseEvent, AeOutcome, CtcaeGrade, OUTCOMES, RELATEDNESS, Relatedness, Seriousness,
+    };
+    use sledger_store::column::parse_code;
+    if run.already_imported(&key).await? {
+        run.summary.skipped += 1;
+        return Ok(Ok(()));
+    }
+    let mapped = match map_adverse_event(resource) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some(patient) = run.linkage.get(&mapped.subject).cloned() else {
+        return Ok(Err(unlinked_subject()));
+    };
+    let ae = (|| {
+        AdverseEvent::new(
+            &mapped.term,
+            CtcaeGrade::new(mapped.ctcae_grade)?,
+            if mapped.serious {
+                Seriousness::Serious
+            } else {
+                Seriousness::NonSerious
+            },
+            parse_code::<Relatedness>("relatedness", mapped.relatedness, RELATEDNESS)?,
+            mapped.onset,
+            None,
+            mapped
+                .outcome
+                .map(|o| parse_code::<AeOutcome>("outcome", o, OUTCOMES))
+                .transpose()?,
+        )
+    })();
+    let ae = match ae {
+        Ok(ae) => ae,
+        Err(e) => return Ok(Err(e)),
+    };
+    run.store
+        .record_imported_adverse_event(
+            &run.actor,
+            &run.study,
+            &patient.entity_id,
+            &ae,
+            (&key, &run.import_id),
+        )
+        .await?;
+    run.summary.imported += 1;
+    Ok(Ok(()))
+}
+
+fn unlinked_subject() -> InputError {
+    InputError::new(
+        "subject",
+        "(hospital identifier withheld)",
+        "no patient of the study is linked to this subject: import its Patient resource \
+         (with --enroll-unknown for new subjects) or link it with `sledger linkage add`",
+    )
 }
 
 async fn patient(

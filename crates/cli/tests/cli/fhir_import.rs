@@ -148,6 +148,22 @@ fn bulk_export(name: &str, patients: usize, per_patient: usize, with_bad: bool) 
             .to_string(),
         );
     }
+    if with_bad {
+        let ae = |id: &str, severity: &str| {
+            json!({"resourceType": "AdverseEvent", "id": id, "actuality": "actual",
+                "subject": {"reference": "Patient/h4"},
+                "event": {"coding": [{"code": "10037660", "display": "Pyrexia"}]},
+                "date": "2017-03-02", "seriousness": {"coding": [{"code": "non-serious"}]},
+                "severity": {"coding": [{"code": severity}]},
+                "suspectEntity": [{"causality": [{"assessment": {"coding": [{"code": "Possible"}]}}]}]})
+            .to_string()
+        };
+        write_lines(
+            &dir.join("AdverseEvent.ndjson"),
+            &[ae("ae1", "moderate"), ae("ae2", "grave")],
+        );
+        bad.insert(("AdverseEvent.ndjson".to_owned(), 2, "severity".to_owned()));
+    }
     write_lines(&dir.join("Patient.ndjson"), &p);
     write_lines(&dir.join("Observation.ndjson"), &o);
     Export {
@@ -210,7 +226,7 @@ fn bulk_export_with_bad_records_then_reimport(db: &TestDb) {
     let after_first = counts(db);
     assert_eq!(
         after_first,
-        (export.good_observations as i64, 1001, 2000, 4000),
+        (export.good_observations as i64, 1001, 2000, 4001),
         "{}",
         text(&first.stderr)
     );
@@ -219,7 +235,11 @@ fn bulk_export_with_bad_records_then_reimport(db: &TestDb) {
         summary.contains(&format!("unmapped kept raw {}", export.raw_observations)),
         "{summary}"
     );
-    assert!(summary.contains("refused 8"), "{summary}");
+    assert!(summary.contains("refused 9"), "{summary}");
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM adverse_event WHERE term = 'Pyrexia' AND ctcae_grade = 2"),
+        1
+    );
     assert!(
         summary.contains("Condition not mapped (counted, not stored) 1"),
         "{summary}"
@@ -238,7 +258,7 @@ fn bulk_export_with_bad_records_then_reimport(db: &TestDb) {
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(counts(db), after_first);
     assert!(
-        text(&again.stderr).contains("imported 0, skipped as already imported 4000"),
+        text(&again.stderr).contains("imported 0, skipped as already imported 4001"),
         "{}",
         text(&again.stderr)
     );
@@ -254,7 +274,7 @@ fn bulk_export_with_bad_records_then_reimport(db: &TestDb) {
         "--reason",
         "end of follow-up",
     ]));
-    assert_eq!(counts(db), (after_first.0, 1001, 0, 4000));
+    assert_eq!(counts(db), (after_first.0, 1001, 0, 4001));
     ok(&db.sledger(&["audit", "verify", "--study", STUDY]));
     let _ = std::fs::remove_dir_all(&export.dir);
 }

@@ -83,6 +83,26 @@ pub struct Resource {
     #[serde(default)]
     pub reference_range: Vec<ReferenceRange>,
     pub specimen: Option<Reference>,
+    // AdverseEvent
+    pub actuality: Option<String>,
+    pub event: Option<CodeableConcept>,
+    pub date: Option<String>,
+    pub seriousness: Option<CodeableConcept>,
+    pub severity: Option<CodeableConcept>,
+    pub outcome: Option<CodeableConcept>,
+    #[serde(default)]
+    pub suspect_entity: Vec<SuspectEntity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SuspectEntity {
+    #[serde(default)]
+    pub causality: Vec<Causality>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Causality {
+    pub assessment: Option<CodeableConcept>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -101,6 +121,7 @@ pub struct Identifier {
 pub struct Coding {
     pub system: Option<String>,
     pub code: Option<String>,
+    pub display: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
