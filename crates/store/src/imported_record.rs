@@ -47,13 +47,25 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         for (record_type, keys) in by_type {
             for chunk in keys.chunks(KEYS_PER_STATEMENT) {
-                let placeholders: Vec<String> =
-                    (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+                // Anonymous `?` on SQLite: it resolves `$n` names one by one, quadratic in
+                // the number of parameters (observations.rs).
+                let sqlite = tx.backend() == crate::Backend::Sqlite;
+                let placeholders: Vec<String> = (0..chunk.len())
+                    .map(|i| {
+                        if sqlite {
+                            "?".to_owned()
+                        } else {
+                            format!("${}", i + 3)
+                        }
+                    })
+                    .collect();
+                let (study_p, type_p) = if sqlite { ("?", "?") } else { ("$1", "$2") };
                 let sql = format!(
                     "SELECT record_type, record_id, version_id FROM imported_record \
-                     WHERE study_id = $1 AND record_type = $2 AND record_id IN ({})",
+                     WHERE study_id = {study_p} AND record_type = {type_p} AND record_id IN ({})",
                     placeholders.join(", ")
                 );
+                let wanted: HashSet<&ImportKey> = chunk.iter().copied().collect();
                 let mut params = vec![
                     Param::from(study.study_id.as_str()),
                     Param::from(record_type),
@@ -65,7 +77,7 @@ impl Store {
                         record_id: row.req_text(1)?,
                         version_id: row.req_text(2)?,
                     };
-                    if chunk.contains(&&key) {
+                    if wanted.contains(&key) {
                         found.insert(key);
                     }
                 }
@@ -152,16 +164,26 @@ async fn insert_chunk(
     chunk: &[ImportKey],
     import_id: &str,
 ) -> Result<(), StoreError> {
-    let rows: Vec<String> = (0..chunk.len())
-        .map(|i| {
-            let n = 4 + i * 3;
-            format!("($1, ${n}, ${}, ${}, $2, $3)", n + 1, n + 2)
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO imported_record (study_id, record_type, record_id, version_id, import_id, recorded_at) VALUES {}",
-        rows.join(", ")
-    );
+    let sql = if tx.backend() == crate::Backend::Sqlite {
+        // `INSERT … SELECT` over a VALUES list with anonymous `?` (observations.rs: SQLite
+        // resolves `$n` names one by one, quadratic in the number of parameters).
+        format!(
+            "INSERT INTO imported_record (study_id, record_type, record_id, version_id, import_id, recorded_at) \
+             SELECT ?, column1, column2, column3, ?, ? FROM (VALUES {})",
+            vec!["(?,?,?)"; chunk.len()].join(",")
+        )
+    } else {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 4 + i * 3;
+                format!("($1, ${n}, ${}, ${}, $2, $3)", n + 1, n + 2)
+            })
+            .collect();
+        format!(
+            "INSERT INTO imported_record (study_id, record_type, record_id, version_id, import_id, recorded_at) VALUES {}",
+            rows.join(", ")
+        )
+    };
     let mut params = vec![
         Param::from(study_id),
         Param::from(import_id),
