@@ -40,6 +40,12 @@ enum Command {
     /// Observations in bulk: `sledger observation import FILE.csv --study CODE`.
     #[command(subcommand)]
     Observation(commands::observation::ObservationCommand),
+    /// Importers: `sledger import fhir PATH`, `sledger import csv FILE --mapping MAP.toml`.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
+    /// The hospital identifier → study code linkage: `add`, `export`, `purge`.
+    #[command(subcommand)]
+    Linkage(commands::linkage::LinkageCommand),
     /// Studies: `sledger study create --protocol FILE`, `sledger study list`.
     #[command(subcommand)]
     Study(commands::study::StudyCommand),
@@ -87,6 +93,8 @@ fn main() -> ExitCode {
         Command::Score(args) => commands::score::run(&args),
         Command::Stats(args) => commands::stats::run(&args),
         Command::Observation(cmd) => commands::run_async(commands::observation::run(&cli.db, cmd)),
+        Command::Import(cmd) => commands::run_async(commands::import::run(&cli.db, cmd)),
+        Command::Linkage(cmd) => commands::run_async(commands::linkage::run(&cli.db, cmd)),
         Command::Study(cmd) => commands::run_async(commands::study::run(&cli.db, cmd)),
         Command::Patient(cmd) => commands::run_async(commands::patient::run(&cli.db, cmd)),
         Command::Infusion(cmd) => commands::run_async(commands::infusion::run(&cli.db, cmd)),

@@ -248,41 +248,56 @@ impl Store {
         if batch.is_empty() {
             return Ok(0);
         }
-        if batch.study_id != study.study_id || batch.recorded_by != actor.0 {
-            return Err(StoreError::Config(
-                "an observation batch is written by the actor, to the study, it was prepared for"
-                    .to_owned(),
-            ));
-        }
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
-        let after = json!({
-            "count": batch.count,
-            "first_id": batch.first_id,
-            "last_id": batch.last_id,
-            "recorded_at": batch.recorded_at,
-            "rows_sha256": batch.rows_sha256,
-        });
-        let constants = [
-            Param::Text(batch.study_id),
-            Param::Text(batch.recorded_at),
-            Param::Text(batch.recorded_by),
-        ];
-        match batch.encoded {
-            Encoded::Postgres(csv) => copy_rows(&mut w.tx, &csv).await?,
-            Encoded::Sqlite(statements) => insert_rows(&mut w.tx, &constants, statements).await?,
-        }
-        w.audit(
-            "import",
-            "observation",
-            &new_id(),
-            None,
-            Some(after.to_string()),
-            None,
-        )
-        .await?;
+        let written = write_batch(&mut w, study, actor, batch).await?;
         w.commit().await?;
-        Ok(batch.count)
+        Ok(written)
     }
+}
+
+/// Writes a prepared batch and its audit entry inside an open write (the importers add the
+/// keys of the records it came from to the same transaction).
+pub(crate) async fn write_batch(
+    w: &mut Write,
+    study: &Study,
+    actor: &Actor,
+    batch: ObservationBatch,
+) -> Result<usize, StoreError> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    if batch.study_id != study.study_id || batch.recorded_by != actor.0 {
+        return Err(StoreError::Config(
+            "an observation batch is written by the actor, to the study, it was prepared for"
+                .to_owned(),
+        ));
+    }
+    let after = json!({
+        "count": batch.count,
+        "first_id": batch.first_id,
+        "last_id": batch.last_id,
+        "recorded_at": batch.recorded_at,
+        "rows_sha256": batch.rows_sha256,
+    });
+    let constants = [
+        Param::Text(batch.study_id),
+        Param::Text(batch.recorded_at),
+        Param::Text(batch.recorded_by),
+    ];
+    match batch.encoded {
+        Encoded::Postgres(csv) => copy_rows(&mut w.tx, &csv).await?,
+        Encoded::Sqlite(statements) => insert_rows(&mut w.tx, &constants, statements).await?,
+    }
+    w.audit(
+        "import",
+        "observation",
+        &new_id(),
+        None,
+        Some(after.to_string()),
+        None,
+    )
+    .await?;
+    Ok(batch.count)
 }
 
 /// `INSERT … SELECT` over a `VALUES` list of the varying columns; the batch's constants are

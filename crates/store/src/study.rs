@@ -204,54 +204,11 @@ impl Store {
         study: &Study,
         patient: &NewPatient,
     ) -> Result<PatientRef, StoreError> {
-        check_code("code", &patient.code)?;
-        check_code("site", &patient.site)?;
-        if !(1..=12).contains(&patient.birth_month) {
-            return Err(
-                InputError::new("birth_month", patient.birth_month, "must be 1 to 12").into(),
-            );
-        }
-        let enrollment_year = patient.enrollment_date.year();
-        if patient.birth_year < 1900 || patient.birth_year > enrollment_year {
-            return Err(InputError::new(
-                "birth_year",
-                patient.birth_year,
-                format!("must be between 1900 and the enrollment year {enrollment_year}"),
-            )
-            .into());
-        }
+        check_new_patient(patient)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
-        if find_patient(&mut w.tx, &study.study_id, &patient.code)
-            .await?
-            .is_some()
-        {
-            return Err(StoreError::Duplicate {
-                field: "code",
-                value: patient.code.clone(),
-            });
-        }
-        ensure_site(&mut w, &patient.site).await?;
-        let mut values = Map::new();
-        values.insert("site_code".into(), patient.site.clone().into());
-        values.insert("code".into(), patient.code.clone().into());
-        values.insert("sex".into(), sex_code(patient.sex).into());
-        values.insert("birth_year".into(), i64::from(patient.birth_year).into());
-        values.insert("birth_month".into(), i64::from(patient.birth_month).into());
-        values.insert(
-            "enrollment_date".into(),
-            patient.enrollment_date.to_string().into(),
-        );
-        let entity_id = w.create(&fact::PATIENT, values).await?;
+        let enrolled = enroll_in(&mut w, patient).await?;
         w.commit().await?;
-        Ok(PatientRef {
-            entity_id,
-            code: patient.code.clone(),
-            site: patient.site.clone(),
-            sex: patient.sex,
-            birth_year: patient.birth_year,
-            birth_month: patient.birth_month,
-            enrollment_date: patient.enrollment_date,
-        })
+        Ok(enrolled)
     }
 
     /// The current version of the patient with study code `code`.
@@ -333,6 +290,64 @@ fn sha256_hex(text: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The data-dictionary checks of a patient to enroll (code, site, birth month and year).
+pub(crate) fn check_new_patient(patient: &NewPatient) -> Result<(), StoreError> {
+    check_code("code", &patient.code)?;
+    check_code("site", &patient.site)?;
+    if !(1..=12).contains(&patient.birth_month) {
+        return Err(InputError::new("birth_month", patient.birth_month, "must be 1 to 12").into());
+    }
+    let enrollment_year = patient.enrollment_date.year();
+    if patient.birth_year < 1900 || patient.birth_year > enrollment_year {
+        return Err(InputError::new(
+            "birth_year",
+            patient.birth_year,
+            format!("must be between 1900 and the enrollment year {enrollment_year}"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Enrolls `patient` inside an open write (the checks of [`Store::enroll`] on the fields are
+/// the caller's): the patient fact and its site, with their audit entries.
+pub(crate) async fn enroll_in(
+    w: &mut Write,
+    patient: &NewPatient,
+) -> Result<PatientRef, StoreError> {
+    let study_id = w.study_id().to_owned();
+    if find_patient(&mut w.tx, &study_id, &patient.code)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Duplicate {
+            field: "code",
+            value: patient.code.clone(),
+        });
+    }
+    ensure_site(w, &patient.site).await?;
+    let mut values = Map::new();
+    values.insert("site_code".into(), patient.site.clone().into());
+    values.insert("code".into(), patient.code.clone().into());
+    values.insert("sex".into(), sex_code(patient.sex).into());
+    values.insert("birth_year".into(), i64::from(patient.birth_year).into());
+    values.insert("birth_month".into(), i64::from(patient.birth_month).into());
+    values.insert(
+        "enrollment_date".into(),
+        patient.enrollment_date.to_string().into(),
+    );
+    let entity_id = w.create(&fact::PATIENT, values).await?;
+    Ok(PatientRef {
+        entity_id,
+        code: patient.code.clone(),
+        site: patient.site.clone(),
+        sex: patient.sex,
+        birth_year: patient.birth_year,
+        birth_month: patient.birth_month,
+        enrollment_date: patient.enrollment_date,
+    })
 }
 
 /// The current, not retracted, patient with this code.

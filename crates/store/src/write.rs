@@ -51,6 +51,11 @@ impl Write {
         &self.study_id
     }
 
+    /// Who is writing.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
     /// The timestamp of this write.
     pub fn at(&self) -> &str {
         &self.at

@@ -9,7 +9,9 @@
 mod harness;
 
 mod bad_input;
+mod csv_import;
 mod export;
+mod fhir_import;
 mod index_study;
 mod randomized_trial;
 mod reports;

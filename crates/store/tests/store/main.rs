@@ -7,6 +7,7 @@ mod harness;
 mod audit_chain;
 mod bulk_observations;
 mod facts;
+mod import_ledger;
 mod randomization;
 mod trial_population;
 mod visits;

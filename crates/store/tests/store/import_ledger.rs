@@ -1,0 +1,247 @@
+//! The importers' tables (issue #6): the subject linkage and the ledger of imported records,
+//! on both backends.
+
+use jiff::civil::date;
+use rust_decimal_macros::dec;
+use sledger_core::record::observation::{
+    Observation, ObservationReport, ObservationSource, ObservationValue,
+};
+use sledger_store::StoreError;
+use sledger_store::imported_record::ImportKey;
+use sledger_store::linkage::LinkOrigin;
+use sledger_store::observations::NewObservation;
+
+use crate::facts::{index_study, patient};
+use crate::harness::{TestDb, actor, on_both_backends};
+
+fn key(id: &str) -> ImportKey {
+    ImportKey {
+        record_type: "Observation".into(),
+        record_id: id.into(),
+        version_id: "1".into(),
+    }
+}
+
+fn c3(patient_id: &str) -> NewObservation {
+    NewObservation {
+        patient_id: patient_id.to_owned(),
+        visit_id: None,
+        observation: Observation::parse(ObservationReport {
+            code_system: "http://loinc.org".into(),
+            code: "4485-9".into(),
+            value: ObservationValue::Quantity(dec!(0.8)),
+            unit: Some("g/L".into()),
+            reference_low: None,
+            reference_high: None,
+            effective: date(2017, 3, 1),
+            specimen: None,
+            source: ObservationSource::Fhir {
+                import_id: "import-1".into(),
+            },
+        })
+        .unwrap(),
+    }
+}
+
+async fn observation_count(db: &TestDb) -> i64 {
+    let mut tx = db.store.pool().begin_read().await.unwrap();
+    let row = tx
+        .fetch_optional("SELECT COUNT(*) FROM observation", &[])
+        .await
+        .unwrap()
+        .unwrap();
+    row.req_int(0).unwrap()
+}
+
+async fn keys_are_written_with_their_batch_and_only_once(db: &TestDb) {
+    let study = index_study(&db.store).await;
+    let p = db
+        .store
+        .enroll(&actor(), &study, &patient("VLD-001"))
+        .await
+        .unwrap();
+    let keys = [key("o-1"), key("o-2")];
+    assert!(
+        db.store
+            .imported_keys(&study, &keys)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let batch =
+        db.store
+            .prepare_observations(&actor(), &study, &[c3(&p.entity_id), c3(&p.entity_id)]);
+    let written = db
+        .store
+        .record_imported_observations(&actor(), &study, batch, &keys, "import-1")
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    let found = db
+        .store
+        .imported_keys(&study, &[key("o-1"), key("o-3")])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found.contains(&key("o-1")));
+    // Another version of the same resource is another record.
+    let v2 = ImportKey {
+        version_id: "2".into(),
+        ..key("o-1")
+    };
+    assert!(
+        db.store
+            .imported_keys(&study, std::slice::from_ref(&v2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A batch carrying a key already imported is refused whole: no row of it is written.
+    let again = db
+        .store
+        .prepare_observations(&actor(), &study, &[c3(&p.entity_id)]);
+    let refused = db
+        .store
+        .record_imported_observations(&actor(), &study, again, &[key("o-2")], "import-2")
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Duplicate { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(observation_count(db).await, 2);
+
+    // Keys without rows (a Patient already linked) are recorded and audited alone.
+    db.store
+        .record_import_keys(&actor(), &study, &[key("p-1")], "import-2")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .imported_keys(&study, &[key("p-1")])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let verification = sledger_store::audit::verify(db.store.pool(), &study.study_id)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            verification,
+            sledger_store::audit::Verification::Intact { .. }
+        ),
+        "{verification:?}"
+    );
+}
+
+async fn linkage_links_enrolls_exports_and_purges(db: &TestDb) {
+    let study = index_study(&db.store).await;
+    db.store
+        .enroll(&actor(), &study, &patient("VLD-001"))
+        .await
+        .unwrap();
+    let ids = vec!["Patient/h-1".to_owned(), "urn:hosp|123".to_owned()];
+    let linked = db
+        .store
+        .link_subject(&actor(), &study, &ids, "VLD-001", None)
+        .await
+        .unwrap();
+    assert_eq!(linked.code, "VLD-001");
+    // Linking the same identifiers again adds nothing.
+    db.store
+        .link_subject(&actor(), &study, &ids, "VLD-001", None)
+        .await
+        .unwrap();
+    // An identifier linked to another patient is refused.
+    let mut other = patient("IMP-0001");
+    other.code = "IMP-0001".into();
+    let patient_key = ImportKey {
+        record_type: "Patient".into(),
+        record_id: "h-2".into(),
+        version_id: String::new(),
+    };
+    let refused = db
+        .store
+        .enroll_linked(&actor(), &study, &["Patient/h-1".into()], &other, None)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Duplicate { .. })),
+        "{refused:?}"
+    );
+    // ... and the refused enrollment left no patient behind.
+    assert!(db.store.patient(&study, "IMP-0001").await.is_err());
+
+    let enrolled = db
+        .store
+        .enroll_linked(
+            &actor(),
+            &study,
+            &["Patient/h-2".into()],
+            &other,
+            Some((&patient_key, "import-1")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(enrolled.code, "IMP-0001");
+    assert_eq!(
+        db.store
+            .imported_keys(&study, std::slice::from_ref(&patient_key))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let links = db.store.linkages(&study).await.unwrap();
+    let summary: Vec<(&str, &str, LinkOrigin)> = links
+        .iter()
+        .map(|l| {
+            (
+                l.hospital_identifier.as_str(),
+                l.patient_code.as_str(),
+                l.origin,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Patient/h-1", "VLD-001", LinkOrigin::Linked),
+            ("Patient/h-2", "IMP-0001", LinkOrigin::EnrolledByImport),
+            ("urn:hosp|123", "VLD-001", LinkOrigin::Linked),
+        ]
+    );
+
+    // No hospital identifier reaches the audit chain.
+    let mut tx = db.store.pool().begin_read().await.unwrap();
+    let rows = tx
+        .fetch_all(
+            "SELECT COALESCE(after_json, '') FROM audit_entry WHERE study_id = $1",
+            &[study.study_id.as_str().into()],
+        )
+        .await
+        .unwrap();
+    drop(tx);
+    for row in rows {
+        let after = row.req_text(0).unwrap();
+        assert!(!after.contains("h-1") && !after.contains("123"), "{after}");
+    }
+
+    assert!(db.store.purge_linkage(&actor(), &study, " ").await.is_err());
+    let deleted = db
+        .store
+        .purge_linkage(&actor(), &study, "end of follow-up")
+        .await
+        .unwrap();
+    assert_eq!(deleted, 3);
+    assert!(db.store.linkages(&study).await.unwrap().is_empty());
+    // The patients stay.
+    assert_eq!(db.store.patients(&study).await.unwrap().len(), 2);
+}
+
+on_both_backends!(
+    keys_are_written_with_their_batch_and_only_once,
+    linkage_links_enrolls_exports_and_purges,
+);
