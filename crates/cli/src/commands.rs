@@ -69,6 +69,24 @@ impl DbArgs {
     }
 }
 
+/// The text of `path`, or of standard input when there is no path or it is `-`.
+pub fn read_input(path: Option<&std::path::Path>) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    use std::io::Read as _;
+    match path {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+        }
+        _ => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read standard input")?;
+            Ok(text)
+        }
+    }
+}
+
 /// Writes command output. A closed pipe (`sledger … | head`) ends the process quietly with
 /// success, the reader having all it wanted, instead of panicking as `println!` would.
 pub fn emit(text: &str) {

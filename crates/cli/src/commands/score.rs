@@ -3,7 +3,6 @@
 //! gets `{"error": {"field", "value", "rule"}}` in its slot and the exit code is 1; the others
 //! are still computed.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,7 +55,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         super::emit_json(&schema(measure), false)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let text = read_input(args.file.as_deref())?;
+    let text = super::read_input(args.file.as_deref())?;
     let inputs: Value = serde_json::from_str(&text).context("the input is not valid JSON")?;
     let outcome = score_batch(measure, &inputs, &config);
     super::emit_json(&Value::Array(outcome.results), false)?;
@@ -78,21 +77,6 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<MeasureConfig> 
         .with_context(|| format!("cannot read the configuration {}", path.display()))?;
     MeasureConfig::from_toml(&text)
         .with_context(|| format!("invalid configuration {}", path.display()))
-}
-
-fn read_input(path: Option<&std::path::Path>) -> anyhow::Result<String> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-        }
-        _ => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read standard input")?;
-            Ok(text)
-        }
-    }
 }
 
 fn list() {

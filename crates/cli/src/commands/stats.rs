@@ -3,8 +3,7 @@
 //! JSON array of results on stdout in the same order; a refused input gets
 //! `{"error": {"field", "value", "rule"}}` in its slot and the exit code is 1.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
@@ -44,7 +43,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         super::emit_json(&schema(test), false)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let text = read_input(args.file.as_deref())?;
+    let text = super::read_input(args.file.as_deref())?;
     let inputs: Value = serde_json::from_str(&text).context("the input is not valid JSON")?;
     drop(text);
     let outcome = compute_batch(test, &inputs);
@@ -57,21 +56,6 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn read_input(path: Option<&Path>) -> anyhow::Result<String> {
-    match path {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-        }
-        _ => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read standard input")?;
-            Ok(text)
-        }
-    }
 }
 
 fn list() {
