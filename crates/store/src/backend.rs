@@ -197,18 +197,11 @@ impl Tx {
         params: &[Param],
     ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
         let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-        let list = names.join(", ");
         if let Tx::Sqlite(_) = self {
-            let sql = format!("SELECT json_group_array(json_array({list})) {rest}");
-            let text = match self.fetch_optional(&sql, params).await? {
-                Some(row) => row.text(0)?.unwrap_or_else(|| "[]".to_owned()),
-                None => "[]".to_owned(),
-            };
-            return serde_json::from_str(&text)
-                .map_err(|_| StoreError::Corrupt("the rows aggregated as JSON do not parse"));
+            return parse_json_rows(&self.fetch_json_text(&names, rest, params).await?);
         }
         let rows = self
-            .fetch_all(&format!("SELECT {list} {rest}"), params)
+            .fetch_all(&format!("SELECT {} {rest}", names.join(", ")), params)
             .await?;
         rows.iter()
             .map(|row| {

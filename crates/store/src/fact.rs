@@ -271,6 +271,11 @@ impl FactTable {
         let columns: Vec<(&str, ColumnType)> =
             columns.iter().map(|(c, ty)| (c.as_str(), *ty)).collect();
         let rows = tx.fetch_json_rows(&columns, rest, params).await?;
+        self.versions(rows)
+    }
+
+    /// Rows of the select list as fact versions, in (entity, version) order.
+    fn versions(&self, rows: Vec<Vec<Value>>) -> Result<Vec<FactVersion>, StoreError> {
         let mut versions = rows
             .into_iter()
             .map(|row| self.read_json(row))
@@ -463,12 +468,7 @@ impl FactTable {
     /// The fact versions of a text from [`FactTable::current_where_any_text`], in
     /// (entity, version) order.
     pub fn parse_rows(&self, text: &str) -> Result<Vec<FactVersion>, StoreError> {
-        let mut versions = crate::backend::parse_json_rows(text)?
-            .into_iter()
-            .map(|row| self.read_json(row))
-            .collect::<Result<Vec<_>, _>>()?;
-        versions.sort_by(|a, b| (&a.entity_id, a.version).cmp(&(&b.entity_id, b.version)));
-        Ok(versions)
+        self.versions(crate::backend::parse_json_rows(text)?)
     }
 
     /// The current, not retracted, version of every entity whose `column` equals `value`.
