@@ -26,15 +26,15 @@ use datatypes::{
 };
 use resources::{
     AdverseEvent, Causality, Dosage, DoseAndRate, MedicationStatement, Observation, Patient,
-    Procedure, ReferenceRange, ResearchStudy, ResearchSubject, SuspectEntity,
+    Procedure, ReferenceRange, ResearchStudy, ResearchSubject, SuspectEntity, Timing, TimingRepeat,
 };
 
 /// sledger's FHIR base for its own code systems, naming systems and extensions.
 pub const BASE: &str = "https://sledger.example/fhir";
 const STUDY_CODE_SYSTEM: &str = "https://sledger.example/fhir/NamingSystem/study-code";
 const SUBJECT_CODE_SYSTEM: &str = "https://sledger.example/fhir/NamingSystem/subject-code";
-const MEDICATION_SYSTEM: &str = "https://sledger.example/fhir/CodeSystem/med-agent";
-const PROCEDURE_SYSTEM: &str = "https://sledger.example/fhir/CodeSystem/procedure";
+pub(crate) const MEDICATION_SYSTEM: &str = "https://sledger.example/fhir/CodeSystem/med-agent";
+pub(crate) const PROCEDURE_SYSTEM: &str = "https://sledger.example/fhir/CodeSystem/procedure";
 const RELATEDNESS_SYSTEM: &str = "https://sledger.example/fhir/CodeSystem/ae-relatedness";
 const CTCAE_GRADE_EXTENSION: &str = "https://sledger.example/fhir/StructureDefinition/ctcae-grade";
 const RAW_UNIT_EXTENSION: &str = "https://sledger.example/fhir/StructureDefinition/raw-unit";
@@ -238,6 +238,18 @@ fn procedure(fact: &InfusionFact, patient_id: &str) -> Procedure {
             text: format!("viability {} %", decimal(v)),
         });
     }
+    // The weight at infusion itself (cells/kg below is rounded), so that an import of this
+    // export gives the same infusion back (fhir_in/infusion.rs).
+    if let Some(w) = i.weight_kg {
+        note.push(Annotation {
+            text: format!("weight {} kg", decimal(w)),
+        });
+    }
+    if let Some(p) = &i.premedication {
+        note.push(Annotation {
+            text: format!("premedication {p}"),
+        });
+    }
     let mut extension = Vec::new();
     if let Some(per_kg) = i.cells_per_kg() {
         extension.push(Extension {
@@ -428,11 +440,40 @@ fn medication_statement(m: &MedicationFact, patient_id: &str) -> MedicationState
         reason_code: vec![CodeableConcept::text(&m.indication)],
         dosage: vec![Dosage {
             text: format!("{} mg {} {}", decimal(m.dose_mg), m.route, m.schedule),
+            timing: timing(&m.schedule),
             route: CodeableConcept::text(&m.route),
             dose_and_rate: vec![DoseAndRate {
                 dose_quantity: Quantity::ucum(m.dose_mg, "mg"),
             }],
         }],
+    }
+}
+
+/// `med_schedule` → `Timing.repeat` (read back by fhir_in/medication.rs): single → count 1,
+/// else frequency per period (daily 1/1 d, bid 2/1 d, tid 3/1 d, alternate_day 1/2 d,
+/// weekly 1/1 wk).
+fn timing(schedule: &str) -> Timing {
+    let per = |frequency, period, unit| TimingRepeat {
+        count: None,
+        frequency: Some(frequency),
+        period: Some(period),
+        period_unit: Some(unit),
+    };
+    Timing {
+        repeat: match schedule {
+            "bid" => per(2, 1, "d"),
+            "tid" => per(3, 1, "d"),
+            "alternate_day" => per(1, 2, "d"),
+            "weekly" => per(1, 1, "wk"),
+            "single" => TimingRepeat {
+                count: Some(1),
+                frequency: None,
+                period: None,
+                period_unit: None,
+            },
+            // daily: the model holds the six med_schedule codes of §9.6.
+            _ => per(1, 1, "d"),
+        },
     }
 }
 

@@ -15,6 +15,11 @@ pub(crate) fn code_of<T: serde::Serialize>(value: &T) -> String {
         .expect("vocabulary enums serialize as their snake_case code")
 }
 
+/// The vocabulary enum whose snake_case code is `code`, if any (the inverse of `code_of`).
+pub(crate) fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

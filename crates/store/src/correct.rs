@@ -17,7 +17,7 @@ use crate::error::StoreError;
 use crate::fact::{self, ColumnType, FactTable, FactVersion};
 use crate::study::{Study, check_code};
 use crate::write::{Actor, Write};
-use crate::{adverse_event, medication, observation_row, sledai_item, visit_facts};
+use crate::{adverse_event, condition, medication, observation_row, sledai_item, visit_facts};
 
 /// Columns that tie a fact to its patient or visit: a correction does not move facts between
 /// patients or visits (retract and record again instead).
@@ -88,6 +88,7 @@ fn revalidate(table: &FactTable, values: &Columns) -> Result<(), InputError> {
         "sledai_item" => sledai_item::parse(values).map(drop),
         "medication" => medication::parse(values).map(drop),
         "adverse_event" => adverse_event::parse(values).map(drop),
+        "condition" => condition::parse(values).map(drop),
         "visit_fact" => {
             let name = column::required_text(values, "name")?;
             let value = column::required_text(values, "value")?;

@@ -161,6 +161,21 @@ pub const PROTOCOL_DEVIATION: FactTable = FactTable {
     ],
 };
 
+/// A diagnosis or problem as a hospital coded it (FHIR Condition import, migration 0005).
+pub const CONDITION: FactTable = FactTable {
+    name: "condition",
+    columns: &[
+        ("patient_id", Text),
+        ("code_system", Text),
+        ("code", Text),
+        ("display", Text),
+        ("clinical_status", Text),
+        ("verification_status", Text),
+        ("onset_date", Text),
+        ("abatement_date", Text),
+    ],
+};
+
 /// A patient's value of one stratification factor (issue #4). Not in [`ALL`]: it changes
 /// only through `Store::set_strata`, which refuses once the values are locked.
 pub const STRATUM_VALUE: FactTable = FactTable {
@@ -169,7 +184,7 @@ pub const STRATUM_VALUE: FactTable = FactTable {
 };
 
 /// Every fact table, for lookups by name (`sledger correct --entity`).
-pub const ALL: [&FactTable; 11] = [
+pub const ALL: [&FactTable; 12] = [
     &PATIENT,
     &CONSENT,
     &ELIGIBILITY_ANSWER,
@@ -181,6 +196,7 @@ pub const ALL: [&FactTable; 11] = [
     &MEDICATION,
     &ADVERSE_EVENT,
     &PROTOCOL_DEVIATION,
+    &CONDITION,
 ];
 
 /// The fact table called `name`.

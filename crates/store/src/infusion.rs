@@ -19,6 +19,39 @@ pub struct StoredInfusion {
     pub infusion: Infusion,
 }
 
+/// The row of `infusion` for `patient_id` (cells/kg derived from the weight, rounded).
+pub(crate) fn values(patient_id: &str, infusion: &Infusion) -> column::Columns {
+    let text = column::text_or_null;
+    let mut values = column::Columns::new();
+    values.insert("patient_id".into(), patient_id.into());
+    values.insert("infusion_date".into(), infusion.date.to_string().into());
+    values.insert(
+        "product_source".into(),
+        column::code_of(&infusion.source).into(),
+    );
+    values.insert("donor".into(), column::code_of(&infusion.donor).into());
+    values.insert("lot".into(), text(infusion.lot.clone()));
+    values.insert(
+        "total_cells".into(),
+        infusion.total_cells.to_string().into(),
+    );
+    values.insert(
+        "weight_kg".into(),
+        text(infusion.weight_kg.map(|w| w.to_string())),
+    );
+    values.insert(
+        "cells_per_kg".into(),
+        text(infusion.cells_per_kg().map(|c| c.round_dp(0).to_string())),
+    );
+    values.insert(
+        "viability_pct".into(),
+        text(infusion.viability_pct.map(|v| v.to_string())),
+    );
+    values.insert("route".into(), column::code_of(&infusion.route).into());
+    values.insert("premedication".into(), text(infusion.premedication.clone()));
+    values
+}
+
 fn parse(f: &FactVersion) -> Result<Infusion, InputError> {
     let v = &f.values;
     let total = column::required_text(v, "total_cells")?;

@@ -9,58 +9,25 @@ use sledger_core::record::medication::{
 
 use crate::column::{self, Columns, code_of, text_or_null};
 
-/// `med_agent` codes (sle-activity §9.6).
-const AGENTS: [(MedicationAgent, &str); 21] = [
-    (MedicationAgent::Prednisone, "prednisone"),
-    (MedicationAgent::Prednisolone, "prednisolone"),
-    (MedicationAgent::Methylprednisolone, "methylprednisolone"),
-    (MedicationAgent::Dexamethasone, "dexamethasone"),
-    (MedicationAgent::Hydrocortisone, "hydrocortisone"),
-    (MedicationAgent::Betamethasone, "betamethasone"),
-    (MedicationAgent::Deflazacort, "deflazacort"),
-    (MedicationAgent::Triamcinolone, "triamcinolone"),
-    (MedicationAgent::Cortisone, "cortisone"),
-    (MedicationAgent::Hydroxychloroquine, "hydroxychloroquine"),
-    (MedicationAgent::Chloroquine, "chloroquine"),
-    (MedicationAgent::Mycophenolate, "mycophenolate"),
-    (MedicationAgent::Azathioprine, "azathioprine"),
-    (MedicationAgent::Methotrexate, "methotrexate"),
-    (MedicationAgent::Cyclophosphamide, "cyclophosphamide"),
-    (MedicationAgent::Tacrolimus, "tacrolimus"),
-    (MedicationAgent::Cyclosporine, "cyclosporine"),
-    (MedicationAgent::Belimumab, "belimumab"),
-    (MedicationAgent::Anifrolumab, "anifrolumab"),
-    (MedicationAgent::Rituximab, "rituximab"),
-    (MedicationAgent::Other, "other"),
-];
-
 const ROUTES: &str = "oral, iv, im, sc, intra_articular, topical, inhaled, other";
 const SCHEDULES: &str = "daily, bid, tid, alternate_day, weekly, single";
 const INDICATIONS: &str = "sle_activity, protocol, toxicity_change, other";
 
 /// The `med_agent` code of an agent.
 pub fn agent_code(agent: MedicationAgent) -> &'static str {
-    AGENTS
-        .iter()
-        .find(|(a, _)| *a == agent)
-        .map(|(_, code)| *code)
-        .expect("every agent has a code")
+    agent.code()
 }
 
 /// Parses a `med_agent` code, naming `field`.
 pub fn parse_agent(field: &'static str, code: &str) -> Result<MedicationAgent, InputError> {
-    AGENTS
-        .iter()
-        .find(|(_, c)| *c == code)
-        .map(|(a, _)| *a)
-        .ok_or_else(|| {
-            InputError::new(
-                field,
-                code,
-                "not a med_agent of sle-activity §9.6 (prednisone, methylprednisolone, \
+    MedicationAgent::from_code(code).ok_or_else(|| {
+        InputError::new(
+            field,
+            code,
+            "not a med_agent of sle-activity §9.6 (prednisone, methylprednisolone, \
                  hydroxychloroquine, mycophenolate, … or other)",
-            )
-        })
+        )
+    })
 }
 
 /// Parses a `med_route` code, naming `field`.

@@ -245,31 +245,7 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
-        let text = |v: Option<String>| v.map_or(Value::Null, Value::from);
-        let mut values = Map::new();
-        values.insert("patient_id".into(), patient.entity_id.clone().into());
-        values.insert("infusion_date".into(), infusion.date.to_string().into());
-        values.insert("product_source".into(), enum_code(&infusion.source).into());
-        values.insert("donor".into(), enum_code(&infusion.donor).into());
-        values.insert("lot".into(), text(infusion.lot.clone()));
-        values.insert(
-            "total_cells".into(),
-            infusion.total_cells.to_string().into(),
-        );
-        values.insert(
-            "weight_kg".into(),
-            text(infusion.weight_kg.map(|w| w.to_string())),
-        );
-        values.insert(
-            "cells_per_kg".into(),
-            text(infusion.cells_per_kg().map(|c| c.round_dp(0).to_string())),
-        );
-        values.insert(
-            "viability_pct".into(),
-            text(infusion.viability_pct.map(|v| v.to_string())),
-        );
-        values.insert("route".into(), enum_code(&infusion.route).into());
-        values.insert("premedication".into(), text(infusion.premedication.clone()));
+        let values = crate::infusion::values(&patient.entity_id, &infusion);
         let id = w.create(&fact::INFUSION, values).await?;
         w.commit().await?;
         Ok(id)

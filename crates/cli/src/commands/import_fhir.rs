@@ -1,8 +1,10 @@
 //! `sledger import fhir PATH`: NDJSON line by line (constant memory), a Bundle file whole;
 //! each resource typed-parsed by sledger-interop and dispatched by type. Patient → subject
 //! linkage (and, with `--enroll-unknown`, enrollment); Observation → observation rows through
-//! the shared batches; the other known types are counted (not mapped yet, see
-//! docs/interop.md); anything else is refused.
+//! the shared batches; AdverseEvent → an adverse event; MedicationStatement/Request/
+//! Administration → medication exposures, a cell-product Procedure → an infusion, Condition →
+//! a condition, through the shared fact batches (other Procedures are counted as not mapped;
+//! see docs/interop.md); anything else is refused.
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -11,10 +13,15 @@ use anyhow::Context as _;
 use sledger_core::InputError;
 use sledger_core::record::observation::Observation;
 use sledger_interop::fhir_in::adverse_event::map_adverse_event;
+use sledger_interop::fhir_in::condition::map_condition;
+use sledger_interop::fhir_in::infusion::map_procedure;
+use sledger_interop::fhir_in::mapped::Mapped;
+use sledger_interop::fhir_in::medication::map_medication;
 use sledger_interop::fhir_in::observation::map_observation;
 use sledger_interop::fhir_in::patient::map_patient;
 use sledger_interop::fhir_in::{Resource, ResourceType, parse_bundle, parse_line, resource_key};
 use sledger_store::NewPatient;
+use sledger_store::imported_fact::{ImportedFact, NewImportedFact};
 use sledger_store::imported_record::ImportKey;
 
 use super::DbArgs;
@@ -185,11 +192,98 @@ async fn dispatch(
         ResourceType::Observation => Ok(observation(run, &resource, key).await?),
         ResourceType::Patient => patient(run, args, &resource, key).await,
         ResourceType::AdverseEvent => adverse_event(run, &resource, key).await,
-        other => {
-            *run.summary.not_mapped.entry(other.name()).or_default() += 1;
-            Ok(Ok(()))
+        ResourceType::MedicationStatement
+        | ResourceType::MedicationRequest
+        | ResourceType::MedicationAdministration => {
+            let mapped = map_medication(kind, &resource).map(|m| match m {
+                Mapped::Record(m) => {
+                    Mapped::Record((m.subject, ImportedFact::Medication(m.exposure)))
+                }
+                Mapped::Skipped { status } => Mapped::Skipped { status },
+                Mapped::NotMapped => Mapped::NotMapped,
+            });
+            fact(run, kind, mapped, key).await
+        }
+        ResourceType::Procedure => {
+            let mapped = map_procedure(&resource).map(|m| match m {
+                Mapped::Record(i) => {
+                    Mapped::Record((i.subject, ImportedFact::Infusion(i.infusion)))
+                }
+                Mapped::Skipped { status } => Mapped::Skipped { status },
+                Mapped::NotMapped => Mapped::NotMapped,
+            });
+            fact(run, kind, mapped, key).await
+        }
+        ResourceType::Condition => {
+            let mapped = map_condition(&resource).and_then(|m| {
+                Ok(match m {
+                    Mapped::Record(c) => Mapped::Record((c.subject.clone(), condition_of(&c)?)),
+                    Mapped::Skipped { status } => Mapped::Skipped { status },
+                    Mapped::NotMapped => Mapped::NotMapped,
+                })
+            });
+            fact(run, kind, mapped, key).await
         }
     }
+}
+
+/// A mapped fact of a subject → queued for the linked patient with its key; a resource
+/// skipped for its status or not mapped is counted.
+async fn fact(
+    run: &mut ImportRun,
+    kind: ResourceType,
+    mapped: Result<Mapped<(String, ImportedFact)>, InputError>,
+    key: ImportKey,
+) -> anyhow::Result<Result<(), InputError>> {
+    let (subject, fact) = match mapped {
+        Err(e) => return Ok(Err(e)),
+        Ok(Mapped::Record(record)) => record,
+        Ok(Mapped::Skipped { status }) => {
+            run.not_stored(kind.name(), &status);
+            return Ok(Ok(()));
+        }
+        Ok(Mapped::NotMapped) => {
+            *run.summary.not_mapped.entry(kind.name()).or_default() += 1;
+            return Ok(Ok(()));
+        }
+    };
+    let Some(patient) = run.linkage.get(&subject).cloned() else {
+        return Ok(Err(unlinked_subject()));
+    };
+    run.push_fact(NewImportedFact {
+        patient_id: patient.entity_id,
+        fact,
+        key,
+    })
+    .await?;
+    Ok(Ok(()))
+}
+
+/// The store's condition of a mapped Condition (its codes are FHIR's, checked by the mapping).
+fn condition_of(
+    c: &sledger_interop::fhir_in::condition::FhirCondition,
+) -> Result<ImportedFact, InputError> {
+    use sledger_store::column::parse_code;
+    use sledger_store::condition::{
+        CLINICAL_STATUSES, ClinicalStatus, Condition, VERIFICATION_STATUSES, VerificationStatus,
+    };
+    let clinical = c
+        .clinical_status
+        .map(|s| parse_code::<ClinicalStatus>("clinicalStatus", s, CLINICAL_STATUSES))
+        .transpose()?;
+    let verification = c
+        .verification_status
+        .map(|s| parse_code::<VerificationStatus>("verificationStatus", s, VERIFICATION_STATUSES))
+        .transpose()?;
+    Ok(ImportedFact::Condition(Condition::new(
+        c.code_system.as_deref(),
+        &c.code,
+        c.display.as_deref(),
+        clinical,
+        verification,
+        c.onset,
+        c.abatement,
+    )?))
 }
 
 async fn observation(

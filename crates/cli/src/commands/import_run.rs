@@ -1,7 +1,9 @@
 //! What the importers share (issue #6): one import run over a study — the subject linkage,
 //! the batches of observations with the keys of the records they came from (checked against
 //! the ledger of imported records, then prepared on this task and written by a writer task in
-//! one transaction each, keys included), duplicate ids within the run, the error report
+//! one transaction each, keys included), the batches of other facts (medication exposures,
+//! infusions, conditions: checked against the ledger and written with their keys in one
+//! transaction each), duplicate ids within the run, the error report
 //! (JSON lines: file, line, resource_id, field, value, problem), the progress bar and the
 //! summary.
 //!
@@ -19,12 +21,16 @@ use anyhow::Context as _;
 use serde_json::json;
 use sledger_core::InputError;
 use sledger_core::record::observation::Observation;
+use sledger_store::imported_fact::NewImportedFact;
 use sledger_store::imported_record::ImportKey;
 use sledger_store::observations::{NewObservation, ObservationBatch};
 use sledger_store::{Actor, Store, StoreError, Study};
 
 /// Records per transaction.
 pub const BATCH: usize = 10_000;
+
+/// Facts other than observations per transaction (each writes its own audit entry).
+pub const FACT_BATCH: usize = 1_000;
 
 /// A patient known to the run: entity id and study code.
 #[derive(Debug, Clone)]
@@ -52,6 +58,9 @@ pub struct Summary {
     /// Resources of a known type that this version does not map, by type: counted, not
     /// stored, not refused.
     pub not_mapped: std::collections::BTreeMap<&'static str, usize>,
+    /// Resources not stored because their status says the thing did not happen
+    /// (`entered-in-error`, `not-taken`, `cancelled`, …), by "type status".
+    pub not_stored: std::collections::BTreeMap<String, usize>,
 }
 
 struct Prepared {
@@ -71,6 +80,7 @@ pub struct ImportRun {
     pub patients: HashMap<String, Linked>,
     pub summary: Summary,
     pending: Vec<(NewObservation, ImportKey)>,
+    pending_facts: Vec<NewImportedFact>,
     seen: HashMap<u128, usize>,
     sender: Option<tokio::sync::mpsc::Sender<Prepared>>,
     writer: tokio::task::JoinHandle<Result<usize, StoreError>>,
@@ -166,6 +176,7 @@ impl ImportRun {
             patients,
             summary: Summary::default(),
             pending: Vec::with_capacity(BATCH),
+            pending_facts: Vec::new(),
             seen: HashMap::new(),
             sender: Some(sender),
             writer,
@@ -259,6 +270,43 @@ impl ImportRun {
         Ok(())
     }
 
+    /// Queues a fact of a patient with its record key.
+    pub async fn push_fact(&mut self, fact: NewImportedFact) -> anyhow::Result<()> {
+        self.pending_facts.push(fact);
+        if self.pending_facts.len() >= FACT_BATCH {
+            self.flush_facts().await?;
+        }
+        Ok(())
+    }
+
+    /// Counts a resource not stored for its status.
+    pub fn not_stored(&mut self, kind: &str, status: &str) {
+        *self
+            .summary
+            .not_stored
+            .entry(format!("{kind} {status}"))
+            .or_default() += 1;
+    }
+
+    /// Drops the pending facts the study has already imported (counted as skipped) and
+    /// writes the rest with their keys in one transaction.
+    pub async fn flush_facts(&mut self) -> anyhow::Result<()> {
+        if self.pending_facts.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending_facts);
+        let keys: Vec<ImportKey> = pending.iter().map(|f| f.key.clone()).collect();
+        let done = self.store.imported_keys(&self.study, &keys).await?;
+        let (skipped, new): (Vec<_>, Vec<_>) =
+            pending.into_iter().partition(|f| done.contains(&f.key));
+        self.summary.skipped += skipped.len();
+        self.summary.imported += self
+            .store
+            .record_imported_facts(&self.actor, &self.study, &new, &self.import_id)
+            .await?;
+        Ok(())
+    }
+
     /// Drops the pending records the study has already imported (counted as skipped), and
     /// sends the rest to the writer with their keys.
     pub async fn flush(&mut self) -> anyhow::Result<()> {
@@ -301,6 +349,7 @@ impl ImportRun {
     /// any record was refused.
     pub async fn finish(mut self, what: &str) -> anyhow::Result<bool> {
         self.flush().await?;
+        self.flush_facts().await?;
         drop(self.sender.take());
         let written = self.writer.await.context("the store writer stopped")??;
         self.summary.imported += written;
@@ -322,6 +371,9 @@ impl ImportRun {
         );
         for (kind, n) in &s.not_mapped {
             line.push_str(&format!("; {kind} not mapped (counted, not stored) {n}"));
+        }
+        for (what, n) in &s.not_stored {
+            line.push_str(&format!("; {what} not stored for its status {n}"));
         }
         if s.refused > 0 {
             line.push_str(&format!(" (see {})", self.errors_path.display()));

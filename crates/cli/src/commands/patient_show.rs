@@ -24,6 +24,8 @@ use sledger_score::wire::lldas::LldasOut;
 use sledger_score::wire::sledai2k::Sledai2kOutput;
 use sledger_store::PatientChart;
 use sledger_store::column::code_of;
+use sledger_store::condition::Condition;
+use sledger_store::infusion::StoredInfusion;
 use sledger_store::medication::agent_code;
 
 use super::refusal::accepted;
@@ -192,7 +194,13 @@ fn visit_json(chart: &PatientChart, i: usize, m: &VisitMeasures, config: &Measur
     })
 }
 
-fn chart_json(chart: &PatientChart, measures: &[VisitMeasures], config: &MeasureConfig) -> Value {
+fn chart_json(
+    chart: &PatientChart,
+    infusions: &[StoredInfusion],
+    conditions: &[Condition],
+    measures: &[VisitMeasures],
+    config: &MeasureConfig,
+) -> Value {
     let p = &chart.patient;
     let record = &chart.record;
     json!({
@@ -217,6 +225,22 @@ fn chart_json(chart: &PatientChart, measures: &[VisitMeasures], config: &Measure
         })).collect::<Vec<_>>(),
         "protocol_deviations": chart.deviations.iter().map(|d| json!({
             "kind": d.kind, "visit_id": d.visit_id, "description": d.description,
+        })).collect::<Vec<_>>(),
+        "infusions": infusions.iter().map(|i| {
+            let i = &i.infusion;
+            json!({
+                "date": i.date.to_string(), "source": code_of(&i.source), "donor": code_of(&i.donor),
+                "route": code_of(&i.route), "lot": i.lot, "total_cells": i.total_cells,
+                "weight_kg": decimal(i.weight_kg), "viability_pct": decimal(i.viability_pct),
+                "premedication": i.premedication,
+            })
+        }).collect::<Vec<_>>(),
+        "conditions": conditions.iter().map(|c| json!({
+            "code_system": c.code_system(), "code": c.code(), "display": c.display(),
+            "clinical_status": c.clinical_status().map(|s| code_of(&s)),
+            "verification_status": c.verification_status().map(|s| code_of(&s)),
+            "onset_date": c.onset().map(|d| d.to_string()),
+            "abatement_date": c.abatement().map(|d| d.to_string()),
         })).collect::<Vec<_>>(),
     })
 }
@@ -378,10 +402,20 @@ pub async fn run(db: &DbArgs, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let config = MeasureConfig::default();
     let measures = visit_measures(&chart.record, &config);
     match args.format {
-        Format::Json => emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&chart_json(&chart, &measures, &config))?
-        )),
+        Format::Json => {
+            let infusions = accepted!(store.infusions(&study, &args.code).await);
+            let conditions = accepted!(store.conditions(&study, &args.code).await);
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&chart_json(
+                    &chart,
+                    &infusions,
+                    &conditions,
+                    &measures,
+                    &config
+                ))?
+            ))
+        }
         Format::Table => emit(&table(&chart, &measures)),
     }
     store.close().await;

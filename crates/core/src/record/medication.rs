@@ -38,6 +38,47 @@ pub enum MedicationAgent {
 }
 
 impl MedicationAgent {
+    /// Every agent with its `med_agent` code (sle-activity §9.6), in the spec's order.
+    pub const CODES: [(MedicationAgent, &'static str); 21] = [
+        (MedicationAgent::Prednisone, "prednisone"),
+        (MedicationAgent::Prednisolone, "prednisolone"),
+        (MedicationAgent::Methylprednisolone, "methylprednisolone"),
+        (MedicationAgent::Dexamethasone, "dexamethasone"),
+        (MedicationAgent::Hydrocortisone, "hydrocortisone"),
+        (MedicationAgent::Betamethasone, "betamethasone"),
+        (MedicationAgent::Deflazacort, "deflazacort"),
+        (MedicationAgent::Triamcinolone, "triamcinolone"),
+        (MedicationAgent::Cortisone, "cortisone"),
+        (MedicationAgent::Hydroxychloroquine, "hydroxychloroquine"),
+        (MedicationAgent::Chloroquine, "chloroquine"),
+        (MedicationAgent::Mycophenolate, "mycophenolate"),
+        (MedicationAgent::Azathioprine, "azathioprine"),
+        (MedicationAgent::Methotrexate, "methotrexate"),
+        (MedicationAgent::Cyclophosphamide, "cyclophosphamide"),
+        (MedicationAgent::Tacrolimus, "tacrolimus"),
+        (MedicationAgent::Cyclosporine, "cyclosporine"),
+        (MedicationAgent::Belimumab, "belimumab"),
+        (MedicationAgent::Anifrolumab, "anifrolumab"),
+        (MedicationAgent::Rituximab, "rituximab"),
+        (MedicationAgent::Other, "other"),
+    ];
+
+    /// The `med_agent` code (sle-activity §9.6).
+    pub fn code(self) -> &'static str {
+        Self::CODES
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map_or("other", |(_, code)| *code)
+    }
+
+    /// The agent of a `med_agent` code; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<MedicationAgent> {
+        Self::CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(a, _)| *a)
+    }
+
     /// The glucocorticoid of the equivalence table (sle-activity §8.1), if the agent is one.
     pub fn glucocorticoid(self) -> Option<GlucocorticoidAgent> {
         use MedicationAgent as M;

@@ -74,8 +74,30 @@ pub(crate) struct DoseAndRate {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Dosage {
     pub text: String,
+    pub timing: Timing,
     pub route: CodeableConcept,
     pub dose_and_rate: Vec<DoseAndRate>,
+}
+
+/// `Timing` with its `repeat` only.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Timing {
+    pub repeat: TimingRepeat,
+}
+
+/// `Timing.repeat`: a single administration (`count` 1) or `frequency` per `period`
+/// `periodUnit`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TimingRepeat {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -75,7 +75,7 @@ pub fn subject_identifier(subject: Option<&Reference>) -> Result<String, InputEr
         InputError::new(
             "subject",
             "null",
-            "an Observation names its subject (subject.reference Patient/<id> or subject.identifier)",
+            "the resource names its subject (subject.reference Patient/<id> or subject.identifier)",
         )
     };
     let subject = subject.ok_or_else(missing)?;

@@ -92,6 +92,104 @@ pub struct Resource {
     pub outcome: Option<CodeableConcept>,
     #[serde(default)]
     pub suspect_entity: Vec<SuspectEntity>,
+    // MedicationStatement / MedicationRequest / MedicationAdministration
+    pub medication_codeable_concept: Option<CodeableConcept>,
+    pub medication_reference: Option<Reference>,
+    /// A list on Statement and Request, one object on Administration.
+    pub dosage: Option<Dosages>,
+    /// MedicationRequest's dosage.
+    #[serde(default)]
+    pub dosage_instruction: Vec<Dosage>,
+    #[serde(default)]
+    pub reason_code: Vec<CodeableConcept>,
+    pub authored_on: Option<String>,
+    pub dispense_request: Option<DispenseRequest>,
+    // Procedure
+    pub performed_date_time: Option<String>,
+    pub performed_period: Option<Period>,
+    #[serde(default)]
+    pub note: Vec<Annotation>,
+    #[serde(default)]
+    pub extension: Vec<Extension>,
+    // Condition
+    pub clinical_status: Option<CodeableConcept>,
+    pub verification_status: Option<CodeableConcept>,
+    pub onset_date_time: Option<String>,
+    pub onset_period: Option<Period>,
+    pub abatement_date_time: Option<String>,
+    pub abatement_period: Option<Period>,
+}
+
+/// `dosage`: `Dosage[]` on MedicationStatement/Request, one `MedicationAdministration.dosage`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Dosages {
+    Many(Vec<Dosage>),
+    One(Dosage),
+}
+
+impl Dosages {
+    /// The first dosage (the one sledger reads).
+    pub fn first(&self) -> Option<&Dosage> {
+        match self {
+            Dosages::Many(list) => list.first(),
+            Dosages::One(one) => Some(one),
+        }
+    }
+}
+
+/// The union of R4 `Dosage` (Statement, Request) and `MedicationAdministration.dosage`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dosage {
+    pub text: Option<String>,
+    pub route: Option<CodeableConcept>,
+    pub timing: Option<Timing>,
+    #[serde(default)]
+    pub dose_and_rate: Vec<DoseAndRate>,
+    /// MedicationAdministration.dosage.dose
+    pub dose: Option<Quantity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoseAndRate {
+    pub dose_quantity: Option<Quantity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Timing {
+    pub repeat: Option<TimingRepeat>,
+}
+
+/// `Timing.repeat`: the elements sledger's schedules are made of.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimingRepeat {
+    pub count: Option<u32>,
+    pub frequency: Option<u32>,
+    #[serde(default, deserialize_with = "super::decimal::optional")]
+    pub period: Option<Decimal>,
+    pub period_unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DispenseRequest {
+    pub validity_period: Option<Period>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Annotation {
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Extension {
+    pub url: Option<String>,
+    #[serde(default, deserialize_with = "super::decimal::optional")]
+    pub value_decimal: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -141,6 +239,7 @@ pub struct Reference {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Period {
     pub start: Option<String>,
+    pub end: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
