@@ -140,10 +140,12 @@ fn bulk_export(name: &str, patients: usize, per_patient: usize, with_bad: bool) 
         // A duplicate id: the first observation again, later in the file.
         let first = o[0].clone();
         put(&mut o, "Observation.ndjson", 500, first, "id");
-        // A known type not mapped yet: counted, not refused.
+        // A known type sledger has no fact for (a procedure other than a cell-product
+        // infusion): counted, not refused.
         o.insert(
             600,
-            json!({"resourceType": "Condition", "id": "c1",
+            json!({"resourceType": "Procedure", "id": "biopsy1", "status": "completed",
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "90688005"}]},
             "subject": {"reference": "Patient/h1"}})
             .to_string(),
         );
@@ -241,7 +243,7 @@ fn bulk_export_with_bad_records_then_reimport(db: &TestDb) {
         1
     );
     assert!(
-        summary.contains("Condition not mapped (counted, not stored) 1"),
+        summary.contains("Procedure not mapped (counted, not stored) 1"),
         "{summary}"
     );
     // No hospital identifier in the clinical tables.

@@ -12,6 +12,7 @@ mod bad_input;
 mod csv_import;
 mod export;
 mod fhir_import;
+mod fhir_import_facts;
 mod index_study;
 mod randomized_trial;
 mod reports;
