@@ -241,7 +241,115 @@ async fn linkage_links_enrolls_exports_and_purges(db: &TestDb) {
     assert_eq!(db.store.patients(&study).await.unwrap().len(), 2);
 }
 
+async fn count(db: &TestDb, table: &str) -> i64 {
+    let mut tx = db.store.pool().begin_read().await.unwrap();
+    let row = tx
+        .fetch_optional(&format!("SELECT COUNT(*) FROM {table}"), &[])
+        .await
+        .unwrap()
+        .unwrap();
+    row.req_int(0).unwrap()
+}
+
+/// Medications, infusions and conditions of an import: written with their keys in one
+/// transaction, read back, and a batch with a key already imported refused whole.
+async fn imported_facts_are_written_with_their_keys_and_read_back(db: &TestDb) {
+    use sledger_core::infusion::Infusion;
+    use sledger_core::measures::glucocorticoid::{Route, Schedule};
+    use sledger_core::protocol::{self, CellSource, Donor};
+    use sledger_core::record::medication::{
+        ExposurePeriod, MedIndication, MedicationAgent, MedicationExposure, parse_dose,
+    };
+    use sledger_store::condition::{ClinicalStatus, Condition, VerificationStatus};
+    use sledger_store::imported_fact::{ImportedFact, NewImportedFact};
+
+    let study = index_study(&db.store).await;
+    let p = db
+        .store
+        .enroll(&actor(), &study, &patient("VLD-001"))
+        .await
+        .unwrap();
+    let exposure = MedicationExposure {
+        agent: MedicationAgent::Prednisone,
+        dose: parse_dose(dec!(20), "mg").unwrap(),
+        route: Route::Oral,
+        schedule: Schedule::Daily,
+        period: ExposurePeriod::new(date(2017, 2, 1), Some(date(2017, 3, 31))).unwrap(),
+        indication: MedIndication::SleActivity,
+    };
+    let infusion = Infusion {
+        date: date(2017, 3, 1),
+        source: CellSource::BoneMarrow,
+        donor: Donor::Allogeneic,
+        route: protocol::Route::Iv,
+        lot: Some("L-7".into()),
+        total_cells: 90_000_000,
+        weight_kg: Some(dec!(60)),
+        viability_pct: None,
+        premedication: None,
+    };
+    let condition = Condition::new(
+        Some("http://hl7.org/fhir/sid/icd-10"),
+        "M32.14",
+        None,
+        Some(ClinicalStatus::Active),
+        Some(VerificationStatus::Confirmed),
+        Some(date(2015, 6, 1)),
+        None,
+    )
+    .unwrap();
+    let fact = |fact: ImportedFact, id: &str| NewImportedFact {
+        patient_id: p.entity_id.clone(),
+        fact,
+        key: ImportKey {
+            record_type: "MedicationStatement".into(),
+            record_id: id.into(),
+            version_id: String::new(),
+        },
+    };
+    let facts = [
+        fact(ImportedFact::Medication(exposure), "m-1"),
+        fact(ImportedFact::Infusion(infusion.clone()), "p-1"),
+        fact(ImportedFact::Condition(condition.clone()), "c-1"),
+    ];
+    let written = db
+        .store
+        .record_imported_facts(&actor(), &study, &facts, "import-1")
+        .await
+        .unwrap();
+    assert_eq!(written, 3);
+    let record = db.store.patient_record(&study, "VLD-001").await.unwrap();
+    assert_eq!(record.medications(), &[exposure]);
+    let infusions = db.store.infusions(&study, "VLD-001").await.unwrap();
+    assert_eq!(infusions.len(), 1);
+    assert_eq!(infusions[0].infusion, infusion);
+    assert_eq!(
+        db.store.conditions(&study, "VLD-001").await.unwrap(),
+        vec![condition.clone()]
+    );
+
+    // A batch with a key already imported is refused whole: its new fact is not written.
+    let again = [
+        fact(ImportedFact::Condition(condition), "c-2"),
+        fact(ImportedFact::Medication(exposure), "m-1"),
+    ];
+    let refused = db
+        .store
+        .record_imported_facts(&actor(), &study, &again, "import-2")
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Duplicate { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(count(db, "condition").await, 1);
+    assert_eq!(count(db, "medication").await, 1);
+    sledger_store::audit::verify(db.store.pool(), &study.study_id)
+        .await
+        .unwrap();
+}
+
 on_both_backends!(
+    imported_facts_are_written_with_their_keys_and_read_back,
     keys_are_written_with_their_batch_and_only_once,
     linkage_links_enrolls_exports_and_purges,
 );
