@@ -125,7 +125,7 @@ pub struct Resource {
 #[serde(untagged)]
 pub enum Dosages {
     Many(Vec<Dosage>),
-    One(Dosage),
+    One(Box<Dosage>),
 }
 
 impl Dosages {
@@ -133,7 +133,7 @@ impl Dosages {
     pub fn first(&self) -> Option<&Dosage> {
         match self {
             Dosages::Many(list) => list.first(),
-            Dosages::One(one) => Some(one),
+            Dosages::One(one) => Some(one.as_ref()),
         }
     }
 }
