@@ -212,27 +212,6 @@ pub(crate) fn parse(values: &Columns) -> Result<AdverseEvent, InputError> {
     )
 }
 
-impl crate::Store {
-    /// Records an adverse event of a patient (entity id) reported outside a visit — by an
-    /// importer — with the key of the record it came from, in one transaction.
-    pub async fn record_imported_adverse_event(
-        &self,
-        actor: &crate::Actor,
-        study: &crate::Study,
-        patient_id: &str,
-        ae: &AdverseEvent,
-        key: (&crate::imported_record::ImportKey, &str),
-    ) -> Result<String, crate::StoreError> {
-        let mut w = crate::Write::begin(self.pool(), &study.study_id, actor).await?;
-        let id = w
-            .create(&crate::fact::ADVERSE_EVENT, values(patient_id, ae))
-            .await?;
-        crate::imported_record::insert_keys(&mut w, std::slice::from_ref(key.0), key.1).await?;
-        w.commit().await?;
-        Ok(id)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

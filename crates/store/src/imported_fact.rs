@@ -1,5 +1,5 @@
 //! Imported facts written outside any visit (issue #6 item 1): medication exposures,
-//! infusions and conditions from FHIR resources, written in batches, each fact with its own
+//! infusions, conditions and adverse events from FHIR resources, written in batches, each fact with its own
 //! audit entry and the ledger keys of the records they came from in the same transaction —
 //! so a re-import skips what is committed and a crash leaves no half batch.
 
@@ -7,6 +7,7 @@ use sledger_core::infusion::Infusion;
 use sledger_core::record::medication::MedicationExposure;
 
 use crate::Store;
+use crate::adverse_event::{self, AdverseEvent};
 use crate::condition::{self, Condition};
 use crate::error::StoreError;
 use crate::fact;
@@ -21,6 +22,7 @@ pub enum ImportedFact {
     Medication(MedicationExposure),
     Infusion(Infusion),
     Condition(Condition),
+    AdverseEvent(AdverseEvent),
 }
 
 /// A fact to write: the patient (entity id), the fact and the key of its record.
@@ -58,6 +60,10 @@ impl Store {
                 }
                 ImportedFact::Condition(c) => {
                     w.create(&fact::CONDITION, condition::values(pid, c))
+                        .await?
+                }
+                ImportedFact::AdverseEvent(ae) => {
+                    w.create(&fact::ADVERSE_EVENT, adverse_event::values(pid, ae))
                         .await?
                 }
             };

@@ -307,8 +307,8 @@ async fn observation(
     }
 }
 
-/// An AdverseEvent → an adverse event of the linked patient, outside any visit, written
-/// with its key (a re-import skips it).
+/// An AdverseEvent → an adverse event of the linked patient, outside any visit, queued
+/// with its key in the fact batches (a re-import skips it).
 async fn adverse_event(
     run: &mut ImportRun,
     resource: &Resource,
@@ -318,50 +318,25 @@ async fn adverse_event(
         AdverseEvent, AeOutcome, CtcaeGrade, OUTCOMES, RELATEDNESS, Relatedness, Seriousness,
     };
     use sledger_store::column::parse_code;
-    if run.already_imported(&key).await? {
-        run.summary.skipped += 1;
-        return Ok(Ok(()));
-    }
-    let mapped = match map_adverse_event(resource) {
-        Ok(m) => m,
-        Err(e) => return Ok(Err(e)),
-    };
-    let Some(patient) = run.linkage.get(&mapped.subject).cloned() else {
-        return Ok(Err(unlinked_subject()));
-    };
-    let ae = (|| {
-        AdverseEvent::new(
-            &mapped.term,
-            CtcaeGrade::new(mapped.ctcae_grade)?,
-            if mapped.serious {
+    let mapped = map_adverse_event(resource).and_then(|m| {
+        let ae = AdverseEvent::new(
+            &m.term,
+            CtcaeGrade::new(m.ctcae_grade)?,
+            if m.serious {
                 Seriousness::Serious
             } else {
                 Seriousness::NonSerious
             },
-            parse_code::<Relatedness>("relatedness", mapped.relatedness, RELATEDNESS)?,
-            mapped.onset,
+            parse_code::<Relatedness>("relatedness", m.relatedness, RELATEDNESS)?,
+            m.onset,
             None,
-            mapped
-                .outcome
+            m.outcome
                 .map(|o| parse_code::<AeOutcome>("outcome", o, OUTCOMES))
                 .transpose()?,
-        )
-    })();
-    let ae = match ae {
-        Ok(ae) => ae,
-        Err(e) => return Ok(Err(e)),
-    };
-    run.store
-        .record_imported_adverse_event(
-            &run.actor,
-            &run.study,
-            &patient.entity_id,
-            &ae,
-            (&key, &run.import_id),
-        )
-        .await?;
-    run.summary.imported += 1;
-    Ok(Ok(()))
+        )?;
+        Ok(Mapped::Record((m.subject, ImportedFact::AdverseEvent(ae))))
+    });
+    fact(run, ResourceType::AdverseEvent, mapped, key).await
 }
 
 fn unlinked_subject() -> InputError {
