@@ -144,7 +144,7 @@ fn agent(r: &Resource) -> Result<MedicationAgent, InputError> {
             Some(MEDICATION_SYSTEM) => {
                 return MedicationAgent::from_code(code).ok_or_else(|| {
                     InputError::new(
-                        "medicationCodeableConcept.coding",
+                        "medicationCodeableConcept",
                         code,
                         "not a med_agent code of sle-activity §9.6",
                     )
