@@ -195,23 +195,13 @@ async fn dispatch(
         ResourceType::MedicationStatement
         | ResourceType::MedicationRequest
         | ResourceType::MedicationAdministration => {
-            let mapped = map_medication(kind, &resource).map(|m| match m {
-                Mapped::Record(m) => {
-                    Mapped::Record((m.subject, ImportedFact::Medication(m.exposure)))
-                }
-                Mapped::Skipped { status } => Mapped::Skipped { status },
-                Mapped::NotMapped => Mapped::NotMapped,
-            });
+            let mapped = map_medication(kind, &resource)
+                .map(|m| m.map(|m| (m.subject, ImportedFact::Medication(m.exposure))));
             fact(run, kind, mapped, key).await
         }
         ResourceType::Procedure => {
-            let mapped = map_procedure(&resource).map(|m| match m {
-                Mapped::Record(i) => {
-                    Mapped::Record((i.subject, ImportedFact::Infusion(i.infusion)))
-                }
-                Mapped::Skipped { status } => Mapped::Skipped { status },
-                Mapped::NotMapped => Mapped::NotMapped,
-            });
+            let mapped = map_procedure(&resource)
+                .map(|m| m.map(|i| (i.subject, ImportedFact::Infusion(i.infusion))));
             fact(run, kind, mapped, key).await
         }
         ResourceType::Condition => {

@@ -13,3 +13,14 @@ pub enum Mapped<T> {
     /// A known type with no sledger fact: counted as not mapped.
     NotMapped,
 }
+
+impl<T> Mapped<T> {
+    /// The record turned by `f`; the other outcomes as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Mapped<U> {
+        match self {
+            Mapped::Record(t) => Mapped::Record(f(t)),
+            Mapped::Skipped { status } => Mapped::Skipped { status },
+            Mapped::NotMapped => Mapped::NotMapped,
+        }
+    }
+}
