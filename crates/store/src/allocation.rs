@@ -110,7 +110,6 @@ impl Store {
         let plan = plan(study)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         let role = authorization::authorize(&mut w.tx, actor, Permission::Randomize).await?;
-        let seed = seed_of(&mut w.tx, study, kind).await?;
         let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
             .await?
             .ok_or_else(|| StoreError::NotFound {
@@ -119,6 +118,7 @@ impl Store {
             })?;
         authorization::authorize_site(&mut w.tx, actor, Permission::Randomize, &patient.site)
             .await?;
+        let seed = seed_of(&mut w.tx, study, kind).await?;
         if let Some(done) = allocation_of(&mut w.tx, &study.study_id, &patient.entity_id).await? {
             return Err(InputError::new(
                 "patient",

@@ -75,7 +75,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let live = epoch_seconds(&row.req_text(1)?).is_some_and(|e| e > now_seconds());
-        Ok(live.then(|| row.req_text(0)).transpose()?)
+        live.then(|| row.req_text(0)).transpose()
     }
 
     /// Ends the session (logout), audited; an unknown or ended session changes nothing.

@@ -39,10 +39,11 @@ pub struct Problem {
     pub rule: Option<String>,
 }
 
-/// An API error: a problem to send, and optionally a `Retry-After` in seconds.
+/// An API error: a problem to send (boxed: results stay small), and optionally a
+/// `Retry-After` in seconds.
 #[derive(Debug)]
 pub struct ApiError {
-    pub problem: Problem,
+    pub problem: Box<Problem>,
     pub retry_after: Option<u64>,
 }
 
@@ -50,7 +51,7 @@ impl ApiError {
     /// A problem without a field.
     pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> ApiError {
         ApiError {
-            problem: Problem {
+            problem: Box::new(Problem {
                 kind: format!("urn:sledger:problem:{code}"),
                 title: title.to_owned(),
                 status: status.as_u16(),
@@ -59,7 +60,7 @@ impl ApiError {
                 field: None,
                 value: None,
                 rule: None,
-            },
+            }),
             retry_after: None,
         }
     }

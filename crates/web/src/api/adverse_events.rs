@@ -14,10 +14,10 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 /// The patient's current adverse events (term, CTCAE grade, seriousness, relatedness, dates).
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients/{code}/adverse-events", tag = "adverse events",
+#[utoipa::path(get, operation_id = "adverse_events_list", path = "/api/v1/studies/{study}/patients/{code}/adverse-events", tag = "adverse events",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
-    responses((status = 200, body = Vec<Object>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<Object>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -29,11 +29,11 @@ pub async fn list(
 
 /// Record an adverse event: term, ctcae_grade, serious, relatedness, onset_date,
 /// resolution_date, outcome (the shape of a visit's `adverse_events` items).
-#[utoipa::path(post, path = "/api/v1/studies/{study}/patients/{code}/adverse-events", tag = "adverse events",
+#[utoipa::path(post, operation_id = "adverse_events_record", path = "/api/v1/studies/{study}/patients/{code}/adverse-events", tag = "adverse events",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
     request_body(content = Object, description = "term, ctcae_grade, serious, relatedness, onset_date, resolution_date, outcome"),
-    responses((status = 201, body = CreatedOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = CreatedOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(
     State(state): State<AppState>,
     caller: Caller,

@@ -46,9 +46,9 @@ pub struct VerificationOut {
 }
 
 /// The study's audit entries in order.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/audit", tag = "audit",
+#[utoipa::path(get, operation_id = "audit_log", path = "/api/v1/studies/{study}/audit", tag = "audit",
     params(("study" = String, Path, description = "the study's code"), Page),
-    responses((status = 200, body = Vec<AuditEntryOut>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<AuditEntryOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn log(
     State(state): State<AppState>,
     caller: Caller,
@@ -85,9 +85,9 @@ pub async fn log(
 }
 
 /// Recompute the study's audit chain.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/audit/verify", tag = "audit",
+#[utoipa::path(get, operation_id = "audit_verify", path = "/api/v1/studies/{study}/audit/verify", tag = "audit",
     params(("study" = String, Path, description = "the study's code")),
-    responses((status = 200, body = VerificationOut), (status = 403, body = Problem)))]
+    responses((status = 200, body = VerificationOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,

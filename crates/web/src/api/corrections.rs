@@ -44,10 +44,10 @@ pub struct FactVersionOut {
 }
 
 /// Correct or retract a fact, with a reason.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/corrections", tag = "corrections",
+#[utoipa::path(post, operation_id = "corrections_correct", path = "/api/v1/studies/{study}/corrections", tag = "corrections",
     params(("study" = String, Path, description = "the study's code")), request_body = CorrectionIn,
-    responses((status = 200, body = FactVersionOut), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = FactVersionOut), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn correct(
     State(state): State<AppState>,
     caller: Caller,

@@ -66,10 +66,10 @@ pub struct CreatedOut {
 }
 
 /// The patient's infusions, by date.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients/{code}/infusions", tag = "infusions",
+#[utoipa::path(get, operation_id = "infusions_list", path = "/api/v1/studies/{study}/patients/{code}/infusions", tag = "infusions",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
-    responses((status = 200, body = Vec<InfusionOut>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<InfusionOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -104,11 +104,11 @@ pub async fn list(
 }
 
 /// Record an infusion of the cell product.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/patients/{code}/infusions", tag = "infusions",
+#[utoipa::path(post, operation_id = "infusions_record", path = "/api/v1/studies/{study}/patients/{code}/infusions", tag = "infusions",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
     request_body = InfusionIn,
-    responses((status = 201, body = CreatedOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = CreatedOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(
     State(state): State<AppState>,
     caller: Caller,

@@ -50,7 +50,7 @@ impl From<&PatientRef> for PatientOut {
 pub struct EnrollIn {
     pub code: String,
     pub site: String,
-    /// female, male, intersex or unknown.
+    /// female, male, other, intersex or unknown.
     pub sex: String,
     pub birth_year: i16,
     pub birth_month: u8,
@@ -65,9 +65,9 @@ pub(crate) fn date(field: &str, text: &str) -> Result<Date, ApiError> {
 }
 
 /// The patients of the study at the caller's sites, by code.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients", tag = "patients",
+#[utoipa::path(get, operation_id = "patients_list", path = "/api/v1/studies/{study}/patients", tag = "patients",
     params(("study" = String, Path, description = "the study's code")),
-    responses((status = 200, body = Vec<PatientOut>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<PatientOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -79,18 +79,20 @@ pub async fn list(
 }
 
 /// Enroll a patient at one of the caller's sites.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/patients", tag = "patients",
+#[utoipa::path(post, operation_id = "patients_enroll", path = "/api/v1/studies/{study}/patients", tag = "patients",
     params(("study" = String, Path, description = "the study's code")), request_body = EnrollIn,
-    responses((status = 201, body = PatientOut), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = PatientOut), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn enroll(
     State(state): State<AppState>,
     caller: Caller,
     Path(study): Path<String>,
     JsonBody(body): JsonBody<EnrollIn>,
 ) -> Result<(StatusCode, Json<PatientOut>), ApiError> {
-    let sex: RecordedSex = serde_json::from_value(Value::String(body.sex.clone()))
-        .map_err(|_| ApiError::invalid("sex", &body.sex, "female, male, intersex or unknown"))?;
+    let sex: RecordedSex =
+        serde_json::from_value(Value::String(body.sex.clone())).map_err(|_| {
+            ApiError::invalid("sex", &body.sex, "female, male, other, intersex or unknown")
+        })?;
     let patient = NewPatient {
         enrollment_date: date("enrollment_date", &body.enrollment_date)?,
         code: body.code,
@@ -124,11 +126,11 @@ pub(crate) async fn chart_json(
 }
 
 /// One patient: facts and every measure per visit, as `sledger patient show --format json`.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients/{code}", tag = "patients",
+#[utoipa::path(get, operation_id = "patients_get", path = "/api/v1/studies/{study}/patients/{code}", tag = "patients",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
     responses((status = 200, body = Object, description = "patient, visits with measures, medications, adverse events, deviations"),
-              (status = 403, body = Problem), (status = 404, body = Problem)))]
+              (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,

@@ -50,11 +50,11 @@ impl From<AllocationView> for AllocationOut {
 }
 
 /// Randomize the patient (eligible, strata locked); irreversible, audited.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/patients/{code}/randomize", tag = "randomization",
+#[utoipa::path(post, operation_id = "randomization_randomize", path = "/api/v1/studies/{study}/patients/{code}/randomize", tag = "randomization",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
     request_body = RandomizeIn,
-    responses((status = 201, body = AllocationOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = AllocationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn randomize(
     State(state): State<AppState>,
     caller: Caller,
@@ -71,10 +71,10 @@ pub async fn randomize(
 }
 
 /// The patient's allocation (404 when not randomized).
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients/{code}/allocation", tag = "randomization",
+#[utoipa::path(get, operation_id = "randomization_allocation", path = "/api/v1/studies/{study}/patients/{code}/allocation", tag = "randomization",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code")),
-    responses((status = 200, body = AllocationOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AllocationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn allocation(
     State(state): State<AppState>,
     caller: Caller,

@@ -62,9 +62,9 @@ async fn charts(
 }
 
 /// The case series: every patient's visits and measures and the cohort summary.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/reports/case-series", tag = "reports",
+#[utoipa::path(get, operation_id = "reports_case_series", path = "/api/v1/studies/{study}/reports/case-series", tag = "reports",
     params(("study" = String, Path, description = "the study's code"), FormatQuery),
-    responses((status = 200, description = "the report in the format asked for"), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the report in the format asked for"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn case_series(
     State(state): State<AppState>,
     caller: Caller,
@@ -97,9 +97,9 @@ pub async fn case_series(
 }
 
 /// The trial analysis by arm with the CONSORT flow (blinded for blinded roles).
-#[utoipa::path(get, path = "/api/v1/studies/{study}/reports/trial", tag = "reports",
+#[utoipa::path(get, operation_id = "reports_trial", path = "/api/v1/studies/{study}/reports/trial", tag = "reports",
     params(("study" = String, Path, description = "the study's code"), FormatQuery),
-    responses((status = 200, description = "the report in the format asked for"), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the report in the format asked for"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn trial(
     State(state): State<AppState>,
     caller: Caller,
@@ -127,10 +127,10 @@ pub async fn trial(
 }
 
 /// One patient's visit table and course plots.
-#[utoipa::path(get, path = "/api/v1/studies/{study}/reports/patients/{code}", tag = "reports",
+#[utoipa::path(get, operation_id = "reports_patient", path = "/api/v1/studies/{study}/reports/patients/{code}", tag = "reports",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code"), FormatQuery),
-    responses((status = 200, description = "the report in the format asked for"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the report in the format asked for"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn patient(
     State(state): State<AppState>,
     caller: Caller,

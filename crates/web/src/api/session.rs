@@ -84,9 +84,9 @@ fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 
 /// Log in: checks the password (argon2id) and sets the session cookie. Five failures per
 /// username and address within five minutes answer 429 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginIn,
+#[utoipa::path(post, operation_id = "session_login", path = "/api/v1/session", tag = "session", request_body = LoginIn,
     responses((status = 200, body = SessionOut, description = "logged in; Set-Cookie: sledger_session"),
-              (status = 401, body = Problem), (status = 429, body = Problem)))]
+              (status = 401, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -123,8 +123,8 @@ pub async fn login(
 }
 
 /// Who is calling: username, role, sites, language.
-#[utoipa::path(get, path = "/api/v1/session", tag = "session",
-    responses((status = 200, body = SessionOut), (status = 401, body = Problem)))]
+#[utoipa::path(get, operation_id = "session_current", path = "/api/v1/session", tag = "session",
+    responses((status = 200, body = SessionOut), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn current(
     State(state): State<AppState>,
     caller: Caller,
@@ -133,7 +133,7 @@ pub async fn current(
 }
 
 /// Log out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+#[utoipa::path(delete, operation_id = "session_logout", path = "/api/v1/session", tag = "session",
     responses((status = 204, description = "logged out")))]
 pub async fn logout(
     State(state): State<AppState>,

@@ -30,8 +30,8 @@ pub struct StudyDetail {
 }
 
 /// Every study.
-#[utoipa::path(get, path = "/api/v1/studies", tag = "studies",
-    responses((status = 200, body = Vec<StudyOut>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(get, operation_id = "studies_list", path = "/api/v1/studies", tag = "studies",
+    responses((status = 200, body = Vec<StudyOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -46,9 +46,9 @@ pub async fn list(
 }
 
 /// One study.
-#[utoipa::path(get, path = "/api/v1/studies/{study}", tag = "studies",
+#[utoipa::path(get, operation_id = "studies_get", path = "/api/v1/studies/{study}", tag = "studies",
     params(("study" = String, Path, description = "the study's code")),
-    responses((status = 200, body = StudyDetail), (status = 404, body = Problem)))]
+    responses((status = 200, body = StudyDetail), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,

@@ -32,11 +32,11 @@ pub struct VisitRecordedOut {
 /// Record one visit's facts: patient, visit, date, idempotency_key, observations, sledai,
 /// visit facts by data-dictionary name, medications, adverse_events. Refused input names
 /// the field (`observations[0].unit`) and writes nothing.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/visits", tag = "visits",
+#[utoipa::path(post, operation_id = "visits_record", path = "/api/v1/studies/{study}/visits", tag = "visits",
     params(("study" = String, Path, description = "the study's code")),
     request_body(content = Object, description = "the visit JSON of `sledger visit record` (docs/record.md)"),
-    responses((status = 201, body = VisitRecordedOut), (status = 403, body = Problem),
-              (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = VisitRecordedOut), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(
     State(state): State<AppState>,
     caller: Caller,
@@ -66,11 +66,11 @@ pub async fn record(
 }
 
 /// One visit of the patient's chart: its facts and measures (as in the patient's chart).
-#[utoipa::path(get, path = "/api/v1/studies/{study}/patients/{code}/visits/{visit}", tag = "visits",
+#[utoipa::path(get, operation_id = "visits_get", path = "/api/v1/studies/{study}/patients/{code}/visits/{visit}", tag = "visits",
     params(("study" = String, Path, description = "the study's code"),
            ("code" = String, Path, description = "the patient's study code"),
            ("visit" = String, Path, description = "the visit code: baseline, m1, m3, …")),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Object), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
