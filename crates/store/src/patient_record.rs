@@ -186,6 +186,26 @@ impl Store {
         assemble(patient, infusion, rows)
     }
 
+    /// The charts of the study's patients at the sites `actor` may read reports of (the API's
+    /// reports cover only those).
+    pub async fn study_charts_as(
+        &self,
+        actor: &crate::Actor,
+        study: &Study,
+    ) -> Result<Vec<PatientChart>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let (_, scope) = crate::authorization::authorize_scope(
+            &mut tx,
+            actor,
+            crate::authorization::Permission::ReadReports,
+        )
+        .await?;
+        drop(tx);
+        let mut charts = self.study_charts(study).await?;
+        charts.retain(|c| scope.includes(&c.patient.site));
+        Ok(charts)
+    }
+
     /// Every patient's chart, read in one snapshot with one query per fact table (not one per
     /// patient): the reports' read (issue #5: a trial report of 500 patients under a second).
     /// Patients in study-code order.

@@ -165,34 +165,14 @@ impl Store {
     /// The study called `code`.
     pub async fn study(&self, code: &str) -> Result<Study, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let row = tx
-            .fetch_optional(
-                "SELECT study_id, code, title, protocol_toml FROM study WHERE code = $1",
-                &[code.into()],
-            )
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "study",
-                key: code.to_owned(),
-            })?;
-        let protocol_toml = row.req_text(3)?;
-        let code = row.req_text(1)?;
-        let protocol = protocol::load(&format!("study {code} protocol"), &protocol_toml)?;
-        Ok(Study {
-            study_id: row.req_text(0)?,
-            code,
-            title: row.req_text(2)?,
-            protocol,
-            protocol_toml,
-        })
+        study_in(&mut tx, code).await
     }
 
     /// The study called `code`, for an actor who may read records (the API's read).
     pub async fn study_as(&self, actor: &Actor, code: &str) -> Result<Study, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         authorization::authorize(&mut tx, actor, Permission::ReadRecords).await?;
-        drop(tx);
-        self.study(code).await
+        study_in(&mut tx, code).await
     }
 
     /// Every study, for an actor who may read records.
@@ -345,6 +325,30 @@ impl Store {
         w.commit().await?;
         Ok(id)
     }
+}
+
+/// The study called `code`, read in `tx`.
+async fn study_in(tx: &mut crate::backend::Tx, code: &str) -> Result<Study, StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT study_id, code, title, protocol_toml FROM study WHERE code = $1",
+            &[code.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "study",
+            key: code.to_owned(),
+        })?;
+    let protocol_toml = row.req_text(3)?;
+    let code = row.req_text(1)?;
+    let protocol = protocol::load(&format!("study {code} protocol"), &protocol_toml)?;
+    Ok(Study {
+        study_id: row.req_text(0)?,
+        code,
+        title: row.req_text(2)?,
+        protocol,
+        protocol_toml,
+    })
 }
 
 /// The snake_case code of a serde enum.

@@ -15,5 +15,6 @@ mod fhir_import;
 mod index_study;
 mod randomized_trial;
 mod reports;
+mod serve;
 mod sigkill;
 mod validators;

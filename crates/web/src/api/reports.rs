@@ -11,7 +11,6 @@ use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::patient_report::PatientReport;
 use sledger_report::{CaseSeries, PatientInput, TrialReport};
 use sledger_store::report_input::{provenance, schedule, trial_input};
-use sledger_store::{PatientChart, Permission};
 use utoipa::IntoParams;
 
 use crate::authentication::Caller;
@@ -46,21 +45,6 @@ fn respond(text: String, media: &'static str) -> Response {
     response
 }
 
-/// The charts of the study's patients at the caller's sites.
-async fn charts(
-    state: &AppState,
-    caller: &Caller,
-    study: &sledger_store::Study,
-) -> Result<Vec<PatientChart>, ApiError> {
-    let scope = state
-        .store
-        .read_scope(&caller.actor, Permission::ReadReports)
-        .await?;
-    let mut charts = state.store.study_charts(study).await?;
-    charts.retain(|c| scope.includes(&c.patient.site));
-    Ok(charts)
-}
-
 /// The case series: every patient's visits and measures and the cohort summary.
 #[utoipa::path(get, operation_id = "reports_case_series", path = "/api/v1/studies/{study}/reports/case-series", tag = "reports",
     params(("study" = String, Path, description = "the study's code"), FormatQuery),
@@ -73,7 +57,7 @@ pub async fn case_series(
 ) -> Result<Response, ApiError> {
     let (fmt, media) = format(&q)?;
     let study = state.store.study_as(&caller.actor, &study).await?;
-    let charts = charts(&state, &caller, &study).await?;
+    let charts = state.store.study_charts_as(&caller.actor, &study).await?;
     let config = MeasureConfig::default();
     let measures: Vec<Vec<VisitMeasures>> = charts
         .iter()
@@ -109,7 +93,7 @@ pub async fn trial(
     let (fmt, media) = format(&q)?;
     let study = state.store.study_as(&caller.actor, &study).await?;
     let population = state.store.trial_population(&caller.actor, &study).await?;
-    let charts = charts(&state, &caller, &study).await?;
+    let charts = state.store.study_charts_as(&caller.actor, &study).await?;
     let config = MeasureConfig::default();
     let measures: Vec<Vec<VisitMeasures>> = charts
         .iter()
