@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers::add,
         ))
+        // A tracing span per request (method, path, status, latency; bodies never logged).
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
