@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod report;
 pub mod score;
 pub mod screening;
+pub mod serve;
 pub mod stats;
 pub mod study;
 pub mod user;

@@ -82,6 +82,8 @@ enum Command {
     /// Synthetic studies for trying sledger out: `sledger demo trial --study CODE`.
     #[command(subcommand)]
     Demo(commands::demo::DemoCommand),
+    /// The JSON API over HTTP: `sledger serve --port 8080 [--bind 127.0.0.1]`.
+    Serve(commands::serve::ServeArgs),
     /// Study reports as HTML, Markdown or JSON: `case-series`, `trial`, `patient CODE`.
     #[command(subcommand)]
     Report(commands::report::ReportCommand),
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
             commands::run_async(commands::randomization::run(&cli.db, cmd))
         }
         Command::Demo(cmd) => commands::run_async(commands::demo::run(&cli.db, cmd)),
+        Command::Serve(args) => commands::run_async(commands::serve::run(&cli.db, &args)),
         Command::Report(cmd) => commands::run_async(commands::report::run(&cli.db, cmd)),
         Command::Unblind(args) => commands::run_async(commands::randomize::unblind(&cli.db, &args)),
     };

@@ -154,7 +154,14 @@ fn only_the_store_speaks_sql_and_only_the_web_speaks_http() {
             }
         }
         if name != "sledger-web" && name != "sledger" {
-            for http in ["axum", "tower-http", "hyper", "axum-extra"] {
+            for http in [
+                "axum",
+                "tower",
+                "tower-http",
+                "hyper",
+                "axum-extra",
+                "utoipa-axum",
+            ] {
                 assert!(
                     !direct.contains(http),
                     "{name} depends on {http}: only sledger-web knows HTTP (invariant 2)"

@@ -212,6 +212,38 @@ pub(crate) fn parse(values: &Columns) -> Result<AdverseEvent, InputError> {
     )
 }
 
+impl crate::Store {
+    /// Records an adverse event of the patient with study code `patient_code`, reported
+    /// outside a visit (the API's capture), if `actor` may capture records at its site.
+    pub async fn record_adverse_event(
+        &self,
+        actor: &crate::Actor,
+        study: &crate::Study,
+        patient_code: &str,
+        ae: &AdverseEvent,
+    ) -> Result<String, crate::StoreError> {
+        let mut w = crate::Write::begin(self.pool(), &study.study_id, actor).await?;
+        let patient = crate::study::find_patient(&mut w.tx, &study.study_id, patient_code)
+            .await?
+            .ok_or_else(|| crate::StoreError::NotFound {
+                entity: "patient",
+                key: patient_code.to_owned(),
+            })?;
+        crate::authorization::authorize_site(
+            &mut w.tx,
+            actor,
+            crate::Permission::CaptureRecords,
+            &patient.site,
+        )
+        .await?;
+        let id = w
+            .create(&crate::fact::ADVERSE_EVENT, values(&patient.entity_id, ae))
+            .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,13 +110,15 @@ impl Store {
         let plan = plan(study)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         let role = authorization::authorize(&mut w.tx, actor, Permission::Randomize).await?;
-        let seed = seed_of(&mut w.tx, study, kind).await?;
         let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        authorization::authorize_site(&mut w.tx, actor, Permission::Randomize, &patient.site)
+            .await?;
+        let seed = seed_of(&mut w.tx, study, kind).await?;
         if let Some(done) = allocation_of(&mut w.tx, &study.study_id, &patient.entity_id).await? {
             return Err(InputError::new(
                 "patient",
@@ -260,6 +262,8 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        authorization::authorize_site(&mut tx, actor, Permission::ViewAllocation, &patient.site)
+            .await?;
         let stored = allocation_of(&mut tx, &study.study_id, &patient.entity_id).await?;
         Ok(stored.map(|a| AllocationView {
             patient: patient_code.to_owned(),

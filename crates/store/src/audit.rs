@@ -257,6 +257,35 @@ fn read_entry(row: &crate::backend::Row) -> Result<AuditEntry, StoreError> {
     })
 }
 
+impl crate::Store {
+    /// A study's audit entries from `from_seq` (at most `limit`), for an actor who may read
+    /// the audit trail (admin, monitor).
+    pub async fn audit_log_as(
+        &self,
+        actor: &crate::Actor,
+        study: &crate::Study,
+        from_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
+        drop(tx);
+        log(self.pool(), &study.study_id, from_seq, limit).await
+    }
+
+    /// Recomputes a study's audit chain, for an actor who may read the audit trail.
+    pub async fn verify_audit_as(
+        &self,
+        actor: &crate::Actor,
+        study: &crate::Study,
+    ) -> Result<Verification, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
+        drop(tx);
+        verify(self.pool(), &study.study_id).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

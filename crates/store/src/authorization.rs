@@ -2,6 +2,10 @@
 //! checks them. Every randomization-related store method calls [`authorize`] inside its
 //! transaction, so a role change cannot race a write.
 //!
+//! Site isolation (issue #7 item 3): a user sees and writes only the patients of the sites
+//! granted to them (`app_user_site`); an admin sees every site. [`authorize_site`] checks the
+//! role and the site together, inside the caller's transaction.
+//!
 //! Unknown actors: while the registry is empty (a fresh store, a single-user installation, the
 //! existing scripts and tests) every actor acts as admin, so the first user can be registered.
 //! Once one user exists, the actor must be a registered username; anyone else is refused.
@@ -91,6 +95,14 @@ pub enum Permission {
     Unblind,
     /// Read the list of unblinding events.
     ViewUnblindings,
+    /// Read studies, patients and their recorded facts (within the actor's sites).
+    ReadRecords,
+    /// Enroll patients and record or correct their facts (within the actor's sites).
+    CaptureRecords,
+    /// Read and verify a study's audit trail (DESIGN §6: the monitor's read-only plus audit).
+    ReadAudit,
+    /// Read study reports (case series, trial analysis; arms only for the unblinded).
+    ReadReports,
 }
 
 impl Permission {
@@ -104,6 +116,10 @@ impl Permission {
             Permission::ViewLists => "read allocation lists and arms",
             Permission::Unblind => "unblind a patient",
             Permission::ViewUnblindings => "read unblinding events",
+            Permission::ReadRecords => "read patient records",
+            Permission::CaptureRecords => "enroll patients or record or correct their facts",
+            Permission::ReadAudit => "read the audit trail",
+            Permission::ReadReports => "read study reports",
         }
     }
 }
@@ -114,9 +130,11 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Role as R;
     match permission {
         P::ManageUsers | P::SetUpRandomization => role == R::Admin,
-        P::RecordScreening | P::Randomize => {
+        P::RecordScreening | P::Randomize | P::CaptureRecords => {
             matches!(role, R::Admin | R::Investigator | R::Coordinator)
         }
+        P::ReadRecords | P::ReadReports => true,
+        P::ReadAudit => matches!(role, R::Admin | R::Monitor),
         P::ViewAllocation => true,
         P::ViewLists => matches!(role, R::Admin | R::UnblindedStatistician),
         P::Unblind => matches!(role, R::Admin | R::Investigator),
@@ -152,6 +170,71 @@ pub async fn authorize(
         return Err(StoreError::Forbidden {
             actor: actor.0.clone(),
             rule: format!("role {role} may not {}", permission.what()),
+        });
+    }
+    Ok(role)
+}
+
+/// The sites whose patients an actor may see and write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteScope {
+    /// Every site (admin, and every actor while no user is registered).
+    All,
+    /// The granted sites only, by code.
+    Sites(Vec<String>),
+}
+
+impl SiteScope {
+    /// Whether the patients of `site` are in scope.
+    pub fn includes(&self, site: &str) -> bool {
+        match self {
+            SiteScope::All => true,
+            SiteScope::Sites(sites) => sites.iter().any(|s| s == site),
+        }
+    }
+}
+
+/// The sites granted to `username`, by code.
+pub(crate) async fn granted_sites(tx: &mut Tx, username: &str) -> Result<Vec<String>, StoreError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT s.site_code FROM app_user_site s JOIN app_user u ON u.user_id = s.user_id \
+             WHERE u.username = $1 ORDER BY s.site_code",
+            &[username.into()],
+        )
+        .await?;
+    rows.iter().map(|r| r.req_text(0)).collect()
+}
+
+/// The role of `actor` if it may do `permission`, and the sites it may do it at.
+pub async fn authorize_scope(
+    tx: &mut Tx,
+    actor: &Actor,
+    permission: Permission,
+) -> Result<(Role, SiteScope), StoreError> {
+    let role = authorize(tx, actor, permission).await?;
+    if role == Role::Admin {
+        return Ok((role, SiteScope::All));
+    }
+    Ok((role, SiteScope::Sites(granted_sites(tx, &actor.0).await?)))
+}
+
+/// The role of `actor` if it may do `permission` on a patient of `site`; `Forbidden` naming
+/// the site otherwise (issue #7 item 3: site isolation).
+pub async fn authorize_site(
+    tx: &mut Tx,
+    actor: &Actor,
+    permission: Permission,
+    site: &str,
+) -> Result<Role, StoreError> {
+    let (role, scope) = authorize_scope(tx, actor, permission).await?;
+    if !scope.includes(site) {
+        return Err(StoreError::Forbidden {
+            actor: actor.0.clone(),
+            rule: format!(
+                "may not {} at site {site}: not one of the user's sites",
+                permission.what()
+            ),
         });
     }
     Ok(role)
@@ -204,6 +287,26 @@ mod tests {
             assert!(!allows(Role::Monitor, p), "{p:?}");
             assert!(!allows(Role::Statistician, p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn only_admin_investigator_and_coordinator_capture_and_only_admin_and_monitor_audit() {
+        for role in ROLES {
+            let captures = matches!(role, Role::Admin | Role::Investigator | Role::Coordinator);
+            assert_eq!(allows(role, Permission::CaptureRecords), captures, "{role}");
+            let audits = matches!(role, Role::Admin | Role::Monitor);
+            assert_eq!(allows(role, Permission::ReadAudit), audits, "{role}");
+            assert!(allows(role, Permission::ReadRecords), "{role}");
+        }
+    }
+
+    #[test]
+    fn a_site_scope_includes_only_its_sites() {
+        let scope = SiteScope::Sites(vec!["HCUV".to_owned()]);
+        assert!(scope.includes("HCUV"));
+        assert!(!scope.includes("HUVH"));
+        assert!(SiteScope::All.includes("HUVH"));
+        assert!(!SiteScope::Sites(Vec::new()).includes("HCUV"));
     }
 
     #[test]

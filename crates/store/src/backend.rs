@@ -6,6 +6,7 @@
 //! enum per pool, transaction and row, so every query is one string for both backends.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -25,12 +26,19 @@ pub enum Backend {
     Postgres,
 }
 
-/// A connection pool to one of the two databases.
+/// A connection pool to one of the two databases. SQLite has one writer at a time
+/// (DESIGN §5): writers of this process take turns on an async lock instead of sleeping in
+/// SQLite's busy handler, whose back-off (up to 100 ms a nap) left the lock idle while
+/// writers slept — a third of the API's visit-entry throughput.
 #[derive(Debug, Clone)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(PgPool),
 }
+
+/// How long a writer waits for its turn before falling back to SQLite's own busy timeout
+/// (a write opened while the same task holds another would otherwise wait forever).
+const WRITER_TURN_WAIT: Duration = Duration::from_secs(30);
 
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +127,11 @@ impl Row {
 /// An open transaction on either database. Dropped without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// A SQLite transaction and, for a write, this process's writer turn (held to the end).
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -153,7 +165,7 @@ impl Tx {
     ) -> Result<u64, StoreError> {
         let sql = AssertSqlSafe(sql.to_owned());
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), params)
+            Tx::Sqlite(tx, _) => bind_all!(sqlx::query(sql), params)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
@@ -169,7 +181,7 @@ impl Tx {
         let sql = AssertSqlSafe(sql.to_owned());
         let params = params.to_vec();
         Ok(match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), params)
+            Tx::Sqlite(tx, _) => bind_all!(sqlx::query(sql), params)
                 .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
@@ -197,7 +209,7 @@ impl Tx {
         params: &[Param],
     ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
         let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-        if let Tx::Sqlite(_) = self {
+        if let Tx::Sqlite(..) = self {
             return parse_json_rows(&self.fetch_json_text(&names, rest, params).await?);
         }
         let rows = self
@@ -234,7 +246,7 @@ impl Tx {
     ) -> Result<String, StoreError> {
         let list = columns.join(", ");
         let sql = match self {
-            Tx::Sqlite(_) => format!("SELECT json_group_array(json_array({list})) {rest}"),
+            Tx::Sqlite(..) => format!("SELECT json_group_array(json_array({list})) {rest}"),
             Tx::Postgres(_) => format!(
                 "SELECT COALESCE(json_agg(json_build_array({list})), '[]'::json)::text {rest}"
             ),
@@ -258,7 +270,10 @@ impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, turn) => {
+                tx.commit().await?;
+                drop(turn);
+            }
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -267,7 +282,7 @@ impl Tx {
     /// Which database this transaction runs on.
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Sqlite(..) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
         }
     }
@@ -276,7 +291,7 @@ impl Tx {
     pub fn postgres(&mut self) -> Option<&mut Transaction<'static, Postgres>> {
         match self {
             Tx::Postgres(tx) => Some(tx),
-            Tx::Sqlite(_) => None,
+            Tx::Sqlite(..) => None,
         }
     }
 }
@@ -331,6 +346,7 @@ impl Pool {
                         .max_connections(4)
                         .connect_with(options)
                         .await?,
+                    Arc::new(tokio::sync::Mutex::new(())),
                 )
             }
             Backend::Postgres => {
@@ -360,7 +376,7 @@ impl Pool {
             return Ok(());
         }
         match self {
-            Pool::Sqlite(p) => migrator.run(p).await?,
+            Pool::Sqlite(p, _) => migrator.run(p).await?,
             Pool::Postgres(p) => migrator.run(p).await?,
         }
         Ok(())
@@ -371,7 +387,7 @@ impl Pool {
         const SQL: &str =
             "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version";
         match self {
-            Pool::Sqlite(p) => sqlx::query_as(SQL).fetch_all(p).await,
+            Pool::Sqlite(p, _) => sqlx::query_as(SQL).fetch_all(p).await,
             Pool::Postgres(p) => sqlx::query_as(SQL).fetch_all(p).await,
         }
     }
@@ -380,7 +396,12 @@ impl Pool {
     /// concurrent writers queue on the busy timeout instead of failing on upgrade.
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p, writer) => {
+                let turn = tokio::time::timeout(WRITER_TURN_WAIT, writer.clone().lock_owned())
+                    .await
+                    .ok();
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -388,7 +409,7 @@ impl Pool {
     /// Begins a read transaction (one consistent snapshot).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Sqlite(p, _) => Tx::Sqlite(p.begin().await?, None),
             Pool::Postgres(p) => Tx::Postgres(
                 p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
@@ -399,7 +420,7 @@ impl Pool {
     /// Closes every connection.
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite(p, _) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
     }

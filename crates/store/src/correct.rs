@@ -12,6 +12,7 @@ use sledger_core::record::patient::BirthMonth;
 use sledger_core::sex::RecordedSex;
 
 use crate::Store;
+use crate::authorization::{self, Permission};
 use crate::column::{self, Columns};
 use crate::error::StoreError;
 use crate::fact::{self, ColumnType, FactTable, FactVersion};
@@ -196,6 +197,11 @@ impl Store {
                 entity: table.name,
                 key: entity_id.to_owned(),
             })?;
+        authorize_fact(&mut w.tx, actor, &study.study_id, table, &current).await?;
+        if let Some(site) = changes.get("site_code").and_then(Value::as_str) {
+            authorization::authorize_site(&mut w.tx, actor, Permission::CaptureRecords, site)
+                .await?;
+        }
         let mut merged = current.values.clone();
         merged.extend(changes.clone());
         revalidate(table, &merged)?;
@@ -218,6 +224,14 @@ impl Store {
     ) -> Result<FactVersion, StoreError> {
         let table = table(table_name)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
+        let current = table
+            .current(&mut w.tx, &study.study_id, entity_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: table.name,
+                key: entity_id.to_owned(),
+            })?;
+        authorize_fact(&mut w.tx, actor, &study.study_id, table, &current).await?;
         let next = w.retract(table, entity_id, reason).await?;
         w.commit().await?;
         Ok(next)
@@ -234,6 +248,31 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         table.history(&mut tx, &study.study_id, entity_id).await
     }
+}
+
+/// Whether `actor` may correct `fact`: capture rights at the site of the patient it belongs
+/// to (the patient row names its site; every other fact names its patient).
+async fn authorize_fact(
+    tx: &mut crate::backend::Tx,
+    actor: &Actor,
+    study_id: &str,
+    table: &FactTable,
+    fact: &FactVersion,
+) -> Result<(), StoreError> {
+    let site = if table.name == fact::PATIENT.name {
+        fact.text("site_code").map(str::to_owned)
+    } else {
+        match fact.text("patient_id") {
+            Some(pid) => fact::PATIENT
+                .current(tx, study_id, pid)
+                .await?
+                .and_then(|p| p.text("site_code").map(str::to_owned)),
+            None => None,
+        }
+    };
+    let site = site.ok_or(StoreError::Corrupt("a fact names no patient or site"))?;
+    authorization::authorize_site(tx, actor, Permission::CaptureRecords, &site).await?;
+    Ok(())
 }
 
 /// A corrected visit code or date moves the visit in the schedule: its study day, window

@@ -85,6 +85,25 @@ impl Store {
         study: &Study,
         code: &str,
     ) -> Result<Vec<StoredInfusion>, StoreError> {
+        self.read_infusions(None, study, code).await
+    }
+
+    /// The same for an actor who may read the records of the patient's site.
+    pub async fn infusions_as(
+        &self,
+        actor: &crate::Actor,
+        study: &Study,
+        code: &str,
+    ) -> Result<Vec<StoredInfusion>, StoreError> {
+        self.read_infusions(Some(actor), study, code).await
+    }
+
+    async fn read_infusions(
+        &self,
+        actor: Option<&crate::Actor>,
+        study: &Study,
+        code: &str,
+    ) -> Result<Vec<StoredInfusion>, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
         let patient =
@@ -94,6 +113,15 @@ impl Store {
                     entity: "patient",
                     key: code.to_owned(),
                 })?;
+        if let Some(actor) = actor {
+            crate::authorization::authorize_site(
+                &mut tx,
+                actor,
+                crate::authorization::Permission::ReadRecords,
+                &patient.site,
+            )
+            .await?;
+        }
         let rows = fact::INFUSION
             .current_where(&mut tx, sid, "patient_id", &patient.entity_id)
             .await?;

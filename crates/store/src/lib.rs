@@ -7,12 +7,15 @@
 
 pub mod adverse_event;
 pub mod allocation;
+pub mod api_token;
 pub mod audit;
 pub mod authorization;
 pub mod backend;
+pub mod chart_wire;
 pub mod column;
 pub mod condition;
 pub mod correct;
+pub mod credential;
 pub mod eligibility;
 pub mod error;
 pub mod fact;
@@ -26,6 +29,7 @@ pub mod observations;
 pub mod patient_record;
 pub mod randomization_list;
 mod refusal;
+pub mod report_input;
 pub mod sledai_item;
 pub mod stratum;
 pub mod study;
@@ -34,10 +38,12 @@ pub mod unblinding;
 pub mod user;
 pub mod visit;
 pub mod visit_facts;
+pub mod visit_wire;
+pub mod web_session;
 pub mod write;
 
 pub use allocation::AllocationView;
-pub use authorization::{Permission, Role};
+pub use authorization::{Permission, Role, SiteScope};
 pub use backend::{Backend, DbUrl, Pool};
 pub use eligibility::Answer;
 pub use error::StoreError;
@@ -50,6 +56,7 @@ pub use trial_population::{AnalysisGroup, Member, Screening, TrialPopulation};
 pub use unblinding::{Unblinded, UnblindingEvent};
 pub use user::User;
 pub use visit::{RecordedVisitSummary, VisitSubmission, VisitTiming};
+pub use web_session::StartedSession;
 pub use write::{Actor, Write};
 
 /// The study store: a connection pool with the schema migrated.

@@ -119,6 +119,26 @@ impl Store {
         study: &Study,
         code: &str,
     ) -> Result<PatientChart, StoreError> {
+        self.read_chart(None, study, code).await
+    }
+
+    /// The same for an actor who may read the records of the patient's site (the API's read;
+    /// the check runs in the snapshot the chart is read from).
+    pub async fn patient_chart_as(
+        &self,
+        actor: &crate::Actor,
+        study: &Study,
+        code: &str,
+    ) -> Result<PatientChart, StoreError> {
+        self.read_chart(Some(actor), study, code).await
+    }
+
+    async fn read_chart(
+        &self,
+        actor: Option<&crate::Actor>,
+        study: &Study,
+        code: &str,
+    ) -> Result<PatientChart, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
         let patient =
@@ -128,6 +148,15 @@ impl Store {
                     entity: "patient",
                     key: code.to_owned(),
                 })?;
+        if let Some(actor) = actor {
+            crate::authorization::authorize_site(
+                &mut tx,
+                actor,
+                crate::authorization::Permission::ReadRecords,
+                &patient.site,
+            )
+            .await?;
+        }
         let pid = patient.entity_id.as_str();
         let infusion = crate::visit::infusion_date(&mut tx, sid, pid).await?;
         let rows = PatientRows {
@@ -155,6 +184,26 @@ impl Store {
         };
         drop(tx);
         assemble(patient, infusion, rows)
+    }
+
+    /// The charts of the study's patients at the sites `actor` may read reports of (the API's
+    /// reports cover only those).
+    pub async fn study_charts_as(
+        &self,
+        actor: &crate::Actor,
+        study: &Study,
+    ) -> Result<Vec<PatientChart>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let (_, scope) = crate::authorization::authorize_scope(
+            &mut tx,
+            actor,
+            crate::authorization::Permission::ReadReports,
+        )
+        .await?;
+        drop(tx);
+        let mut charts = self.study_charts(study).await?;
+        charts.retain(|c| scope.includes(&c.patient.site));
+        Ok(charts)
     }
 
     /// Every patient's chart, read in one snapshot with one query per fact table (not one per

@@ -8,6 +8,7 @@ use sledger_core::protocol::{self, Protocol};
 use sledger_core::sex::RecordedSex;
 
 use crate::Store;
+use crate::authorization::{self, Permission, SiteScope};
 use crate::backend::Param;
 use crate::error::StoreError;
 use crate::fact::{self, FactVersion};
@@ -164,26 +165,72 @@ impl Store {
     /// The study called `code`.
     pub async fn study(&self, code: &str) -> Result<Study, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let row = tx
-            .fetch_optional(
-                "SELECT study_id, code, title, protocol_toml FROM study WHERE code = $1",
-                &[code.into()],
-            )
+        study_in(&mut tx, code).await
+    }
+
+    /// The study called `code`, for an actor who may read records (the API's read).
+    pub async fn study_as(&self, actor: &Actor, code: &str) -> Result<Study, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        authorization::authorize(&mut tx, actor, Permission::ReadRecords).await?;
+        study_in(&mut tx, code).await
+    }
+
+    /// Every study, for an actor who may read records.
+    pub async fn studies_as(&self, actor: &Actor) -> Result<Vec<(String, String)>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        authorization::authorize(&mut tx, actor, Permission::ReadRecords).await?;
+        drop(tx);
+        self.studies().await
+    }
+
+    /// The patient with study code `code`, if `actor` may read the records of its site.
+    pub async fn patient_as(
+        &self,
+        actor: &Actor,
+        study: &Study,
+        code: &str,
+    ) -> Result<PatientRef, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let patient = find_patient(&mut tx, &study.study_id, code)
             .await?
             .ok_or_else(|| StoreError::NotFound {
-                entity: "study",
+                entity: "patient",
                 key: code.to_owned(),
             })?;
-        let protocol_toml = row.req_text(3)?;
-        let code = row.req_text(1)?;
-        let protocol = protocol::load(&format!("study {code} protocol"), &protocol_toml)?;
-        Ok(Study {
-            study_id: row.req_text(0)?,
-            code,
-            title: row.req_text(2)?,
-            protocol,
-            protocol_toml,
-        })
+        authorization::authorize_site(&mut tx, actor, Permission::ReadRecords, &patient.site)
+            .await?;
+        Ok(patient)
+    }
+
+    /// The current patients of the study at the sites `actor` may read, by code.
+    pub async fn patients_as(
+        &self,
+        actor: &Actor,
+        study: &Study,
+    ) -> Result<Vec<PatientRef>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let (_, scope) =
+            authorization::authorize_scope(&mut tx, actor, Permission::ReadRecords).await?;
+        let rows = fact::PATIENT.current_all(&mut tx, &study.study_id).await?;
+        let mut patients = rows
+            .iter()
+            .map(PatientRef::from_fact)
+            .filter(|p| p.as_ref().map_or(true, |p| scope.includes(&p.site)))
+            .collect::<Result<Vec<_>, _>>()?;
+        patients.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(patients)
+    }
+
+    /// The sites whose patients `actor` may read (reports cover only those).
+    pub async fn read_scope(
+        &self,
+        actor: &Actor,
+        permission: Permission,
+    ) -> Result<SiteScope, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        Ok(authorization::authorize_scope(&mut tx, actor, permission)
+            .await?
+            .1)
     }
 
     /// Every study: (code, title), by code.
@@ -206,6 +253,8 @@ impl Store {
     ) -> Result<PatientRef, StoreError> {
         check_new_patient(patient)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
+        authorization::authorize_site(&mut w.tx, actor, Permission::CaptureRecords, &patient.site)
+            .await?;
         let enrolled = enroll_in(&mut w, patient).await?;
         w.commit().await?;
         Ok(enrolled)
@@ -245,11 +294,37 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        authorization::authorize_site(&mut w.tx, actor, Permission::CaptureRecords, &patient.site)
+            .await?;
         let values = crate::infusion::values(&patient.entity_id, &infusion);
         let id = w.create(&fact::INFUSION, values).await?;
         w.commit().await?;
         Ok(id)
     }
+}
+
+/// The study called `code`, read in `tx`.
+async fn study_in(tx: &mut crate::backend::Tx, code: &str) -> Result<Study, StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT study_id, code, title, protocol_toml FROM study WHERE code = $1",
+            &[code.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "study",
+            key: code.to_owned(),
+        })?;
+    let protocol_toml = row.req_text(3)?;
+    let code = row.req_text(1)?;
+    let protocol = protocol::load(&format!("study {code} protocol"), &protocol_toml)?;
+    Ok(Study {
+        study_id: row.req_text(0)?,
+        code,
+        title: row.req_text(2)?,
+        protocol,
+        protocol_toml,
+    })
 }
 
 /// The snake_case code of a serde enum.

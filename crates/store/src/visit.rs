@@ -217,6 +217,13 @@ impl Store {
                 entity: "patient",
                 key: submission.patient_code.clone(),
             })?;
+        crate::authorization::authorize_site(
+            &mut w.tx,
+            actor,
+            crate::authorization::Permission::CaptureRecords,
+            &patient.site,
+        )
+        .await?;
         let pid = patient.entity_id.as_str();
         let existing = fact::VISIT
             .current_where(&mut w.tx, &study.study_id, "patient_id", pid)

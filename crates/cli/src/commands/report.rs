@@ -10,16 +10,11 @@ use clap::{Args, Subcommand, ValueEnum};
 use sledger_core::MeasureConfig;
 use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::patient_report::PatientReport;
-use sledger_report::{CaseSeries, PatientInput, Provenance, ReportError};
+use sledger_report::{CaseSeries, PatientInput, ReportError};
 use sledger_score::FieldError;
-use std::collections::HashMap;
 
 use sledger_report::TrialReport;
-use sledger_report::trial::{AdverseEventRow, Group, Screening, Subject, TrialInput};
-use sledger_store::adverse_event::{Relatedness, Seriousness};
-use sledger_store::{
-    AnalysisGroup, Member, PatientChart, Screening as StoreScreening, Study, TrialPopulation,
-};
+use sledger_store::report_input::{provenance, schedule, trial_input};
 
 use super::refusal::accepted;
 use super::{DbArgs, emit};
@@ -71,19 +66,6 @@ pub enum ReportCommand {
     },
 }
 
-/// The report's provenance: study, engine, configuration, time.
-fn provenance(study: &Study, config: &MeasureConfig) -> Provenance {
-    Provenance {
-        study_code: study.code.clone(),
-        study_title: study.title.clone(),
-        protocol_id: study.protocol.id().to_owned(),
-        protocol_version: study.protocol.version().to_owned(),
-        engine_version: sledger_core::ENGINE_VERSION.to_owned(),
-        config_id: sledger_score::batch::config_id(config),
-        generated_at: generated_at(),
-    }
-}
-
 /// A report the data cannot make (no patients, no primary endpoint) as a refusal: the field,
 /// the value and the rule on stderr, exit 1 — as every refused input; `None` for a fault.
 fn report_refusal(e: &ReportError) -> Option<FieldError> {
@@ -113,103 +95,6 @@ macro_rules! reported {
             },
         }
     };
-}
-
-/// The protocol's scheduled visits.
-fn schedule(study: &Study) -> Vec<sledger_core::protocol::VisitCode> {
-    study
-        .protocol
-        .schedule()
-        .visits()
-        .iter()
-        .map(|v| v.code())
-        .collect()
-}
-
-/// Now, to the second (UTC, RFC 3339).
-fn generated_at() -> String {
-    let now = jiff::Timestamp::now();
-    now.round(jiff::Unit::Second).unwrap_or(now).to_string()
-}
-
-/// The trial report's input: the population as the actor may see it, joined to the charts.
-fn trial_input<'a>(
-    study: &'a Study,
-    population: &TrialPopulation,
-    charts: &'a [PatientChart],
-    measures: &'a [Vec<VisitMeasures>],
-    provenance: Provenance,
-) -> TrialInput<'a> {
-    let groups: Vec<Group> = population
-        .groups
-        .iter()
-        .map(|g| match g {
-            AnalysisGroup::Arm(id) => Group {
-                label: id.clone(),
-                arm: Some((
-                    id.clone(),
-                    study
-                        .protocol
-                        .arm(id)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default(),
-                )),
-            },
-            AnalysisGroup::Masked(label) => Group {
-                label: label.clone(),
-                arm: None,
-            },
-        })
-        .collect();
-    let members: HashMap<&str, &Member> = population
-        .members
-        .iter()
-        .map(|m| (m.code.as_str(), m))
-        .collect();
-    let subjects = charts
-        .iter()
-        .zip(measures)
-        .map(|(chart, m)| {
-            let member = members.get(chart.patient.code.as_str());
-            Subject {
-                patient: PatientInput {
-                    record: &chart.record,
-                    measures: m,
-                },
-                screening: match member.map(|m| &m.screening) {
-                    Some(StoreScreening::Eligible) => Screening::Eligible,
-                    Some(StoreScreening::Ineligible(c)) => Screening::Ineligible(c.clone()),
-                    Some(StoreScreening::Incomplete(c)) => Screening::Incomplete(c.clone()),
-                    Some(StoreScreening::NotScreened) | None => Screening::NotScreened,
-                },
-                group: member
-                    .and_then(|m| m.allocation.as_ref())
-                    .and_then(|(_, g)| population.groups.iter().position(|x| x == g)),
-                adverse_events: chart
-                    .adverse_events
-                    .iter()
-                    .map(|a| AdverseEventRow {
-                        grade: a.grade().get(),
-                        serious: a.seriousness() == Seriousness::Serious,
-                        relatedness: match a.relatedness() {
-                            Relatedness::Unrelated => "unrelated",
-                            Relatedness::Unlikely => "unlikely",
-                            Relatedness::Possible => "possible",
-                            Relatedness::Probable => "probable",
-                            Relatedness::Definite => "definite",
-                        },
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    TrialInput {
-        provenance,
-        protocol: &study.protocol,
-        blinded: population.blinded,
-        groups,
-        subjects,
-    }
 }
 
 fn write(output: &Output, text: &str) -> anyhow::Result<()> {

@@ -16,5 +16,6 @@ mod fhir_import_facts;
 mod index_study;
 mod randomized_trial;
 mod reports;
+mod serve;
 mod sigkill;
 mod validators;

@@ -96,7 +96,22 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
         ("stat", "statistician"),
         ("ustat", "unblinded_statistician"),
     ] {
-        ok(&db.sledger_as("root", &["user", "add", "--username", name, "--role", role]));
+        // Site isolation (issue #7): everyone works at both sites of the trial.
+        ok(&db.sledger_as(
+            "root",
+            &[
+                "user",
+                "add",
+                "--username",
+                name,
+                "--role",
+                role,
+                "--site",
+                "HCUV",
+                "--site",
+                "HURH",
+            ],
+        ));
     }
     let users = ok(&db.sledger(&["user", "list"]));
     assert_eq!(users.lines().count(), 6, "{users}");
@@ -110,8 +125,8 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
     let registry = ok(&db.sledger(&["user", "verify"]));
     assert_eq!(
         registry.trim(),
-        "intact: 7 entries",
-        "six users and one refusal"
+        "intact: 17 entries",
+        "six users, ten site grants and one refusal"
     );
 
     let rule = refused(

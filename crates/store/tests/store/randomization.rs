@@ -516,16 +516,21 @@ async fn arms_are_concealed_from_blinded_roles(db: &TestDb) {
             .add_user(&admin, name, role)
             .await
             .expect("registered");
+        // Site isolation (issue #7): each works at both of the study's sites.
+        for site in ["HCUV", "HURH"] {
+            store.grant_site(&admin, name, site).await.expect("granted");
+        }
     }
     let dup = store.add_user(&admin, "ana", Role::Monitor).await;
     assert!(matches!(dup, Err(StoreError::Duplicate { .. })), "{dup:?}");
     let by_coordinator = store.add_user(&Actor("ana".into()), "x", Role::Admin).await;
     assert!(matches!(by_coordinator, Err(StoreError::Forbidden { .. })));
-    // Six registrations and three refused attempts (a coordinator first, a duplicate, a
-    // coordinator registering), on the registry's own chain.
+    // Six registrations, ten site grants (five users, two sites) and three refused attempts
+    // (a coordinator first, a duplicate, a coordinator registering), on the registry's own
+    // chain.
     assert!(matches!(
         store.verify_users().await.expect("verify"),
-        Verification::Intact { entries: 9 }
+        Verification::Intact { entries: 19 }
     ));
 
     let forbidden = store
@@ -624,6 +629,11 @@ async fn emergency_unblinding_is_audited_and_listed(db: &TestDb) {
         .add_user(&admin, "stat", Role::Statistician)
         .await
         .expect("stat");
+    for name in ["ines", "mon", "stat"] {
+        for site in ["HCUV", "HURH"] {
+            store.grant_site(&admin, name, site).await.expect("granted");
+        }
+    }
     store
         .set_up_randomization(&admin, &study, None)
         .await
