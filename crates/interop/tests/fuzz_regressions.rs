@@ -170,3 +170,106 @@ fn a_byte_order_mark_and_odd_formats() {
         ["value"]
     );
 }
+
+/// Numbers at the edges of Decimal, f64 and the integer types.
+const EXTREMES: [&str; 8] = [
+    "79228162514264337593543950335",
+    "7.9e28",
+    "-7.9e28",
+    "1e-28",
+    "0",
+    "4294967296",
+    "1e15",
+    "-1",
+];
+
+/// Every way of putting one extreme number in place of one number of `value`.
+fn with_extremes(value: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    match value {
+        Value::Number(_) => {
+            for extreme in EXTREMES {
+                out.push(serde_json::from_str(extreme).expect("a JSON number"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                for changed in with_extremes(item) {
+                    let mut copy = items.clone();
+                    copy[i] = changed;
+                    out.push(Value::Array(copy));
+                }
+            }
+        }
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                for changed in with_extremes(field) {
+                    let mut copy = fields.clone();
+                    copy.insert(key.clone(), changed);
+                    out.push(Value::Object(copy));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[test]
+fn extreme_numbers_in_every_fhir_seed_are_mapped_or_refused() {
+    // Found after the first fuzz runs (docs/interop.md "Robustness"): Decimal overflow in the
+    // creatinine, urine-ratio and body-height conversions of `Observation::parse`.
+    for file in files(&seeds("fhir_ndjson_line")) {
+        let text = read(&file);
+        for line in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let resource: serde_json::Value = serde_json::from_slice(line).expect("a JSON seed");
+            let mut lines = Vec::new();
+            for changed in with_extremes(&resource) {
+                lines.extend(serde_json::to_vec(&changed).expect("JSON"));
+                lines.push(b'\n');
+            }
+            let result = std::panic::catch_unwind(|| fhir_ndjson_line(&lines));
+            assert!(
+                result.is_ok(),
+                "{}: an extreme number panics",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn extreme_numbers_in_every_csv_cell_are_mapped_or_refused() {
+    for name in ["lab-mapping.csv", "mrn-mapping.csv"] {
+        let data = read(&seeds("csv_lab_row").join(name));
+        let (mode, text) = data.split_first().expect("a mode byte");
+        let text = std::str::from_utf8(text).expect("UTF-8 seed");
+        let mut lines = text.lines();
+        let header = lines.next().expect("a header");
+        for row in lines {
+            let cells: Vec<&str> = row.split(',').collect();
+            for i in 0..cells.len() {
+                let mut input = vec![*mode];
+                input.extend(format!("{header}\n").bytes());
+                for extreme in EXTREMES {
+                    let mut changed = cells.clone();
+                    changed[i] = extreme;
+                    input.extend(format!("{}\n", changed.join(",")).bytes());
+                }
+                let result = std::panic::catch_unwind(|| csv_lab_row(&input));
+                assert!(result.is_ok(), "{name}: an extreme number panics in {row}");
+            }
+        }
+    }
+}
+
+#[test]
+fn overflowing_conversions_are_refused_naming_the_value() {
+    let dir = regressions("fhir_ndjson_line");
+    let refused = fhir_ndjson_line(&read(&dir.join("decimal-overflow.ndjson")));
+    assert_eq!(fields(&refused), ["value", "value", "value", "value"]);
+    let dir = regressions("csv_lab_row");
+    let refused = csv_lab_row(&read(&dir.join("decimal-overflow.csv")));
+    assert_eq!(fields(&refused), ["value", "value"]);
+}
