@@ -193,3 +193,110 @@ pub fn lab_extract(mapping_text: &str, body: &[u8]) -> Vec<InputError> {
     }
     refused
 }
+
+/// Values tried where a number goes: ordinary ones, the data dictionary's boundaries and the
+/// edges of Decimal, f64 and the integer types (a byte fuzzer rarely writes these itself).
+const NUMBERS: [&str; 20] = [
+    "0",
+    "1",
+    "-1",
+    "0.5",
+    "1.1",
+    "5",
+    "30",
+    "88.4",
+    "2000",
+    "100000",
+    "65535",
+    "4294967296",
+    "1e15",
+    "0.001",
+    "1e-28",
+    "7.9e28",
+    "-7.9e28",
+    "79228162514264337593543950335",
+    "1e308",
+    "-0.0",
+];
+
+const DATES: [&str; 6] = [
+    "2017-03-01",
+    "2017-03-01T08:30:00+01:00",
+    "0001-01-01",
+    "9999-12-31",
+    "2017-02-30",
+    "2017-3-1",
+];
+
+const SPECIMENS: [&str; 5] = [
+    "24h_collection",
+    "first_morning_void",
+    "random_spot",
+    "unknown",
+    "",
+];
+
+/// `fhir_fields`: Observations built from the lab catalogue (every catalogue code, its
+/// allowed units and a few others, numbers at the edges, dates, specimens, reference ranges)
+/// chosen by the bytes, one NDJSON line each, through [`fhir_ndjson_line`]: the structure the
+/// byte fuzzer rarely assembles around a 29-digit number.
+pub fn fhir_fields(data: &[u8]) -> Vec<InputError> {
+    use serde_json::{Value, json};
+    use sledger_core::record::observation::LAB_CATALOGUE;
+    let mut bytes = data.iter().copied();
+    let mut lines = Vec::new();
+    while bytes.len() > 0 && lines.len() < 8 {
+        let mut next = || usize::from(bytes.next().unwrap_or(0));
+        let entry = &LAB_CATALOGUE[next() % LAB_CATALOGUE.len()];
+        let mut units: Vec<&str> = entry.units.to_vec();
+        units.extend(["", "furlong", "mg/dl", "m", "[in_i]", "cm"]);
+        let unit = units[next() % units.len()];
+        let mut number = || {
+            let text = NUMBERS[next() % NUMBERS.len()];
+            // Odd picks: the number as JSON text; even: as a string (FHIR decimals as text).
+            if next() % 2 == 1 {
+                serde_json::from_str(text).unwrap_or(Value::Null)
+            } else {
+                Value::String(text.to_owned())
+            }
+        };
+        let mut resource = json!({
+            "resourceType": "Observation",
+            "id": format!("o{}", lines.len()),
+            "status": "final",
+            "code": {"coding": [{"system": entry.system.uri(), "code": entry.code}]},
+            "subject": {"reference": "Patient/p1"},
+        });
+        let value = number();
+        let low = number();
+        let high = number();
+        let shape = next();
+        let date = DATES[next() % DATES.len()];
+        let specimen = SPECIMENS[next() % SPECIMENS.len()];
+        let fields = [
+            (
+                "valueQuantity",
+                json!({"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}),
+            ),
+            ("valueInteger", json!(value)),
+            ("valueBoolean", json!(shape % 2 == 0)),
+            ("valueString", json!(unit)),
+            ("effectiveDateTime", json!(date)),
+            ("specimen", json!({"display": specimen})),
+            (
+                "referenceRange",
+                json!([{"low": {"value": low}, "high": {"value": high}}]),
+            ),
+        ];
+        // The value kind by `shape % 4`; date, specimen and range present by its higher bits.
+        let (value_field, value_json) = &fields[shape % 4];
+        resource[*value_field] = value_json.clone();
+        for (bit, (name, field)) in fields[4..].iter().enumerate() {
+            if (shape >> (2 + bit)) & 1 == 0 {
+                resource[*name] = field.clone();
+            }
+        }
+        lines.push(resource.to_string());
+    }
+    fhir_ndjson_line(lines.join("\n").as_bytes())
+}
