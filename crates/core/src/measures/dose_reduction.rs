@@ -234,6 +234,18 @@ mod tests {
 
     /// Vector G11 (sle-activity §8.7): baseline 0 → `not_applicable`.
     #[test]
+    fn the_smallest_baseline_and_largest_current_dose_give_a_percentage() {
+        // Found by the fuzz work (docs/interop.md "Robustness"): a 1e-28 mg baseline put the
+        // percentage beyond Decimal's range; doses below 1 µg are now refused.
+        let r = dose_reduction(mg(dec!(0.001)), mg(dec!(100000)));
+        assert_eq!(r.pct_reduction, Some(dec!(-9999999900)));
+        let e = PrednisoneEquivalent::from_mg("baseline_pe_mg", Decimal::new(1, 28)).unwrap_err();
+        assert_eq!(e.field, "baseline_pe_mg");
+        assert!(PrednisoneEquivalent::from_mg("pe", dec!(0.0009)).is_err());
+        assert!(PrednisoneEquivalent::from_mg("pe", dec!(0)).is_ok());
+    }
+
+    #[test]
     fn g11_zero_baseline_is_not_applicable() {
         let r = dose_reduction(mg(dec!(0)), mg(dec!(5)));
         assert_eq!(r.status, Status::not_applicable("baseline_dose_zero"));

@@ -279,14 +279,26 @@ impl PrednisoneEquivalent {
     /// The largest amount accepted from a decimal input: 100 000 mg.
     pub const MAX_MG: u32 = 100_000;
 
+    /// The smallest nonzero amount accepted from a decimal input: 1 µg (sle-activity §0.2).
+    pub const MIN_NONZERO_MG: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+
     /// A prednisone equivalent given in mg (e.g. `prednisone_mg_per_day`, `baseline_pe_mg`):
-    /// a decimal in `[0, 100 000]`, stored exactly; `field` names the input.
+    /// 0 or a decimal in `[0.001, 100 000]`, stored exactly; `field` names the input.
     pub fn from_mg(field: &'static str, mg: Decimal) -> Result<PrednisoneEquivalent, InputError> {
         if mg < Decimal::ZERO || mg > Decimal::from(Self::MAX_MG) {
             return Err(InputError::new(
                 field,
                 mg,
                 "must be between 0 and 100000 mg prednisone equivalent",
+            ));
+        }
+        // sle-activity §0.2: doses are whole micrograms. A smaller nonzero amount is no dose,
+        // and would put a percentage of it beyond Decimal's range (§8.6).
+        if mg > Decimal::ZERO && mg < Self::MIN_NONZERO_MG {
+            return Err(InputError::new(
+                field,
+                mg,
+                "must be 0 or at least 0.001 mg (1 µg) prednisone equivalent (sle-activity §0.2)",
             ));
         }
         let mg = mg.normalize();

@@ -137,9 +137,18 @@ pub fn upcr_from_concentrations(
             "must be greater than 0",
         ));
     }
+    // A quotient beyond Decimal's range is far above the 30 mg/mg maximum.
+    let ratio = protein_mg_dl.checked_div(creatinine_mg_dl).ok_or_else(|| {
+        InputError::new(
+            "urine_protein_mg_dl",
+            protein_mg_dl,
+            "must be at most 30 times urine_creatinine_mg_dl (30 mg/mg, data dictionary \
+             urine_protein_creatinine_ratio, sle-activity §9.3)",
+        )
+    })?;
     UrineRatio::from_reported(
         UrineRatioKind::Upcr,
-        ("urine_protein_mg_dl", protein_mg_dl / creatinine_mg_dl),
+        ("urine_protein_mg_dl", ratio),
         ("urine_creatinine_mg_dl", RatioUnit::MgPerMg),
     )
 }
@@ -196,6 +205,13 @@ mod tests {
     }
 
     /// renal.md §2.5 vectors P1–P7.
+    #[test]
+    fn a_quotient_too_large_for_a_decimal_is_refused() {
+        // Found by the fuzz work (docs/interop.md "Robustness"): 100 ÷ 1e-28 overflowed Decimal.
+        let e = upcr_from_concentrations(dec!(100), Decimal::new(1, 28)).unwrap_err();
+        assert_eq!(e.field, "urine_protein_mg_dl");
+    }
+
     #[test]
     fn proteinuria_vectors_p1_to_p7() {
         use AlbuminuriaCategory::*;

@@ -648,7 +648,12 @@ fn measure(entry: &CatalogueEntry, report: &ObservationReport) -> Result<Measure
                 "[in_i]" => Decimal::new(254, 2),
                 _ => Decimal::ONE,
             };
-            HeightCm::from_cm("value", quantity(report, entry)? * factor).map(Measured::Height)
+            let value = quantity(report, entry)?;
+            // A value too large to convert (Decimal overflow) is out of range as well.
+            let cm = value
+                .checked_mul(factor)
+                .ok_or_else(|| InputError::new("value", value, "must be between 40 and 250 cm"))?;
+            HeightCm::from_cm("value", cm).map(Measured::Height)
         }
         LabItem::UrineRbcPerHpf | LabItem::UrineWbcPerHpf => {
             count(quantity(report, entry)?, 1000, entry).map(Measured::Count)
@@ -775,6 +780,13 @@ mod tests {
     }
 
     /// renal.md §6 import rules: 2160-0 is the mass concentration; µmol/L belongs to 14682-9.
+    #[test]
+    fn a_height_too_large_to_convert_is_refused() {
+        // Found by the fuzz work (docs/interop.md "Robustness"): m × 100 overflowed Decimal.
+        let e = Observation::parse(report("8302-2", Decimal::MAX, Some("m"))).unwrap_err();
+        assert_eq!(e.field, "value");
+    }
+
     #[test]
     fn creatinine_mass_code_refuses_molar_units() {
         for unit in ["umol/L", "µmol/L"] {

@@ -53,6 +53,7 @@ impl CreatinineUnit {
 pub struct SerumCreatinine {
     reported_value: Decimal,
     reported_unit: CreatinineUnit,
+    umol_l: Decimal,
     mg_dl: Decimal,
     mg_dl_f64: f64,
 }
@@ -74,8 +75,10 @@ impl SerumCreatinine {
                 "must be greater than 0 (renal.md §1.2)",
             ));
         }
-        let umol_l = umol_per_l(value, unit);
-        if umol_l < MIN_UMOL_PER_L || umol_l > MAX_UMOL_PER_L {
+        // A value too large to convert (Decimal overflow) is out of range as well.
+        let in_range =
+            umol_per_l(value, unit).filter(|u| (MIN_UMOL_PER_L..=MAX_UMOL_PER_L).contains(u));
+        let Some(umol_l) = in_range else {
             return Err(InputError::new(
                 field,
                 value,
@@ -85,7 +88,7 @@ impl SerumCreatinine {
                     unit.code()
                 ),
             ));
-        }
+        };
         let mg_dl = match unit {
             CreatinineUnit::MgPerDl => value,
             CreatinineUnit::UmolPerL | CreatinineUnit::MmolPerL => {
@@ -98,6 +101,7 @@ impl SerumCreatinine {
         Ok(SerumCreatinine {
             reported_value: value,
             reported_unit: unit,
+            umol_l,
             mg_dl,
             mg_dl_f64,
         })
@@ -124,9 +128,10 @@ impl SerumCreatinine {
         self.mg_dl_f64
     }
 
-    /// The value in µmol/L, exact (a multiplication for every unit).
+    /// The value in µmol/L, exact (a multiplication for every unit); None when it overflows
+    /// Decimal (an absurd value, refused as out of range).
     pub fn umol_l(&self) -> Decimal {
-        umol_per_l(self.reported_value, self.reported_unit)
+        self.umol_l
     }
 
     /// Compares the creatinine with a threshold in mg/dL exactly, by cross-multiplication
@@ -138,11 +143,11 @@ impl SerumCreatinine {
 }
 
 /// A reported creatinine in µmol/L: mg/dL × 88.4, µmol/L as is, mmol/L × 1000 (renal.md §1.1).
-fn umol_per_l(value: Decimal, unit: CreatinineUnit) -> Decimal {
+fn umol_per_l(value: Decimal, unit: CreatinineUnit) -> Option<Decimal> {
     match unit {
-        CreatinineUnit::MgPerDl => value * UMOL_PER_L_PER_MG_PER_DL,
-        CreatinineUnit::UmolPerL => value,
-        CreatinineUnit::MmolPerL => value * Decimal::ONE_THOUSAND,
+        CreatinineUnit::MgPerDl => value.checked_mul(UMOL_PER_L_PER_MG_PER_DL),
+        CreatinineUnit::UmolPerL => Some(value),
+        CreatinineUnit::MmolPerL => value.checked_mul(Decimal::ONE_THOUSAND),
     }
 }
 
@@ -198,6 +203,16 @@ mod tests {
     }
 
     /// renal.md §1.2: Scr ≤ 0 is an error; sle-activity §9.3: 10–2000 µmol/L, inclusive.
+    #[test]
+    fn a_value_too_large_to_convert_is_refused_as_out_of_range() {
+        // Found by the fuzz work (docs/interop.md "Robustness"): × 88.4 overflowed Decimal.
+        for unit in [CreatinineUnit::MgPerDl, CreatinineUnit::MmolPerL] {
+            let e = SerumCreatinine::from_reported("creatinine", Decimal::MAX, unit).unwrap_err();
+            assert_eq!(e.field, "creatinine");
+            assert!(e.rule.contains("between 10 and 2000"), "{e}");
+        }
+    }
+
     #[test]
     fn range_boundaries_in_every_unit() {
         use CreatinineUnit::*;

@@ -129,8 +129,11 @@ impl UrineRatio {
         if value < Decimal::ZERO {
             return Err(InputError::new(value_field, value, "must not be negative"));
         }
-        let mg_per_g = value * mg_per_g_per_unit(unit);
-        if mg_per_g > MAX_RATIO_MG_PER_G {
+        // A value too large to convert (Decimal overflow) is above the maximum as well.
+        let in_range = value
+            .checked_mul(mg_per_g_per_unit(unit))
+            .filter(|r| *r <= MAX_RATIO_MG_PER_G);
+        let Some(mg_per_g) = in_range else {
             return Err(InputError::new(
                 value_field,
                 value,
@@ -140,7 +143,7 @@ impl UrineRatio {
                     unit.code()
                 ),
             ));
-        }
+        };
         Ok(UrineRatio {
             kind,
             reported_value: value,
@@ -324,6 +327,19 @@ mod tests {
         let p6 = upcr(dec!(250), RatioUnit::MgPerMmol);
         assert_eq!(p6.g_per_g(), dec!(2.21), "P6 250 mg/mmol = 2.210 g/g");
         assert!(p6.mg_per_g() < dec!(3000), "P6 sub-nephrotic");
+    }
+
+    #[test]
+    fn a_value_too_large_to_convert_is_refused_as_above_the_maximum() {
+        // Found by the fuzz work (docs/interop.md "Robustness"): × 1000 overflowed Decimal.
+        let e = UrineRatio::from_reported(
+            UrineRatioKind::Upcr,
+            ("value", Decimal::MAX),
+            ("unit", RatioUnit::GPerMmol),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "value");
+        assert!(e.rule.contains("at most 30 g/g"), "{e}");
     }
 
     #[test]

@@ -15,9 +15,9 @@ use crate::measure::Typed;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoseReductionInput {
-    /// Baseline maintenance dose, mg prednisone equivalent per day (0–100000).
+    /// Baseline maintenance dose, mg prednisone equivalent per day (0 or 0.001–100000).
     pub baseline_pe_mg: Option<Decimal>,
-    /// Current maintenance dose, mg prednisone equivalent per day (0–100000).
+    /// Current maintenance dose, mg prednisone equivalent per day (0 or 0.001–100000).
     pub current_pe_mg: Option<Decimal>,
 }
 
@@ -55,7 +55,8 @@ pub static MEASURE: Typed<DoseReductionInput, DoseReductionOutput> = Typed::new(
     run,
 );
 
-/// Parses both doses (0–100000 mg PE, exact) and computes the reduction (sle-activity §8.6).
+/// Parses both doses (0 or 0.001–100000 mg PE, exact) and computes the reduction
+/// (sle-activity §8.6).
 fn run(
     input: DoseReductionInput,
     _config: &MeasureConfig,
