@@ -46,7 +46,7 @@ struct Visit {
 fn synthetic_visit(i: usize, scr: f64, age: u8, sex: Sex) -> Visit {
     let mut sledai = Sledai2kAssessment::blank(date(2025, 3, 10));
     for (k, d) in Descriptor::ALL.into_iter().enumerate() {
-        let present = (i + k * 31) % 17 == 0;
+        let present = (i + k * 31).is_multiple_of(17);
         sledai.answer_mut(d).state = Some(if present {
             ItemState::Present
         } else {

@@ -191,7 +191,7 @@ impl ImportRun {
     pub fn read_one(&mut self) {
         self.summary.read += 1;
         if let Some(bar) = &self.progress
-            && self.summary.read % 1000 == 0
+            && self.summary.read.is_multiple_of(1000)
         {
             bar.set_position(self.summary.read as u64);
         }

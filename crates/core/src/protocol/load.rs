@@ -431,9 +431,10 @@ impl Loader<'_> {
                     format!("visit `{}` is listed twice", earlier.code()),
                 ));
             }
-            if let Some(last) = visits.last() {
-                if target <= last.window().target_day() {
-                    return Err(self.error(
+            if let Some(last) = visits.last()
+                && target <= last.window().target_day()
+            {
+                return Err(self.error(
                         visit.code.span(),
                         code_key,
                         format!(
@@ -442,7 +443,6 @@ impl Loader<'_> {
                             last.window().target_day()
                         ),
                     ));
-                }
             }
             let window_key = format!("{key}.window");
             let RawWindow { before, after } = *visit.window.get_ref();

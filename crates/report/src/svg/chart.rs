@@ -311,10 +311,9 @@ fn draw_series(s: &mut String, series: &Series, px: &dyn Fn(f64) -> f64, py: &dy
         let last_segment = k + 1 == segments.len();
         if let (Style::Step, Some(until), true, Some(last)) =
             (series.style, series.until, last_segment, segment.last())
+            && until > last.0
         {
-            if until > last.0 {
-                let _ = write!(path, " H{:.1}", px(until));
-            }
+            let _ = write!(path, " H{:.1}", px(until));
         }
         let _ = write!(
             s,

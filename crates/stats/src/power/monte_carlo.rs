@@ -134,7 +134,7 @@ pub fn monte_carlo_power(
 /// Splits `n` patients by the ratio: (control, active).
 fn arms(n: u32, ratio: AllocationRatio) -> Result<(u32, u32), ParameterError> {
     let block = ratio.active + ratio.control;
-    if n % block != 0 {
+    if !n.is_multiple_of(block) {
         return Err(ParameterError::new(
             "n",
             n,

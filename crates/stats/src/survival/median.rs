@@ -102,10 +102,10 @@ fn find_quantile(time: &[f64], surv: impl Iterator<Item = Option<f64>>) -> Optio
         (Some(a), Some(b)) => Some((points[a].0 + points[b].0) / 2.0),
         _ => None,
     };
-    if let Some(Some(y_last)) = points.last().map(|p| p.1) {
-        if (P - y_last).abs() < TOLERANCE {
-            quantile = i1.map(|a| (points[a].0 + x_max) / 2.0);
-        }
+    if let Some(Some(y_last)) = points.last().map(|p| p.1)
+        && (P - y_last).abs() < TOLERANCE
+    {
+        quantile = i1.map(|a| (points[a].0 + x_max) / 2.0);
     }
     quantile
 }
