@@ -6,15 +6,40 @@
 use std::collections::HashMap;
 
 use sledger_core::MeasureConfig;
-use sledger_core::record::VisitMeasures;
-use sledger_report::PatientInput;
-use sledger_report::Provenance;
+use sledger_core::record::{VisitMeasures, visit_measures};
 use sledger_report::trial::{AdverseEventRow, Group, Screening, Subject, TrialInput};
+use sledger_report::{CaseSeries, PatientInput, Provenance, ReportError};
 
 use crate::adverse_event::{Relatedness, Seriousness};
 use crate::{
     AnalysisGroup, Member, PatientChart, Screening as StoreScreening, Study, TrialPopulation,
 };
+
+/// Each chart's per-visit measures, derived by sledger-core (DESIGN §3: never stored).
+pub fn chart_measures(charts: &[PatientChart], config: &MeasureConfig) -> Vec<Vec<VisitMeasures>> {
+    charts
+        .iter()
+        .map(|c| visit_measures(&c.record, config))
+        .collect()
+}
+
+/// The case series of the study's charts (`sledger report case-series` and the API).
+pub fn case_series_report(
+    study: &Study,
+    charts: &[PatientChart],
+    config: &MeasureConfig,
+) -> Result<CaseSeries, ReportError> {
+    let measures = chart_measures(charts, config);
+    let inputs: Vec<PatientInput<'_>> = charts
+        .iter()
+        .zip(&measures)
+        .map(|(c, m)| PatientInput {
+            record: &c.record,
+            measures: m,
+        })
+        .collect();
+    CaseSeries::build(provenance(study, config), &schedule(study), &inputs, config)
+}
 
 /// The report's provenance: study, engine, configuration, time.
 pub fn provenance(study: &Study, config: &MeasureConfig) -> Provenance {

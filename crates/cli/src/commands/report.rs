@@ -8,13 +8,15 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use sledger_core::MeasureConfig;
-use sledger_core::record::{VisitMeasures, visit_measures};
+use sledger_core::record::visit_measures;
 use sledger_report::patient_report::PatientReport;
-use sledger_report::{CaseSeries, PatientInput, ReportError};
+use sledger_report::{PatientInput, ReportError};
 use sledger_score::FieldError;
 
 use sledger_report::TrialReport;
-use sledger_store::report_input::{provenance, schedule, trial_input};
+use sledger_store::report_input::{
+    case_series_report, chart_measures, provenance, schedule, trial_input,
+};
 
 use super::refusal::accepted;
 use super::{DbArgs, emit};
@@ -115,24 +117,7 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
         ReportCommand::CaseSeries(output) => {
             let study = accepted!(store.study(&output.study).await);
             let charts = accepted!(store.study_charts(&study).await);
-            let measures: Vec<Vec<VisitMeasures>> = charts
-                .iter()
-                .map(|c| visit_measures(&c.record, &config))
-                .collect();
-            let inputs: Vec<PatientInput<'_>> = charts
-                .iter()
-                .zip(&measures)
-                .map(|(c, m)| PatientInput {
-                    record: &c.record,
-                    measures: m,
-                })
-                .collect();
-            let report = CaseSeries::build(
-                provenance(&study, &config),
-                &schedule(&study),
-                &inputs,
-                &config,
-            )?;
+            let report = case_series_report(&study, &charts, &config)?;
             (output, report.render(output.format.into())?)
         }
         ReportCommand::Patient { code, output } => {
@@ -154,10 +139,7 @@ pub async fn run(db: &DbArgs, command: ReportCommand) -> anyhow::Result<ExitCode
             let study = accepted!(store.study(&output.study).await);
             let population = accepted!(store.trial_population(&db.actor(), &study).await);
             let charts = accepted!(store.study_charts(&study).await);
-            let measures: Vec<Vec<VisitMeasures>> = charts
-                .iter()
-                .map(|c| visit_measures(&c.record, &config))
-                .collect();
+            let measures = chart_measures(&charts, &config);
             let input = trial_input(
                 &study,
                 &population,

@@ -7,10 +7,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sledger_core::MeasureConfig;
-use sledger_core::record::{VisitMeasures, visit_measures};
+use sledger_core::record::visit_measures;
 use sledger_report::patient_report::PatientReport;
-use sledger_report::{CaseSeries, PatientInput, TrialReport};
-use sledger_store::report_input::{provenance, schedule, trial_input};
+use sledger_report::{PatientInput, TrialReport};
+use sledger_store::report_input::{
+    case_series_report, chart_measures, provenance, schedule, trial_input,
+};
 use utoipa::IntoParams;
 
 use crate::authentication::Caller;
@@ -58,25 +60,7 @@ pub async fn case_series(
     let (fmt, media) = format(&q)?;
     let study = state.store.study_as(&caller.actor, &study).await?;
     let charts = state.store.study_charts_as(&caller.actor, &study).await?;
-    let config = MeasureConfig::default();
-    let measures: Vec<Vec<VisitMeasures>> = charts
-        .iter()
-        .map(|c| visit_measures(&c.record, &config))
-        .collect();
-    let inputs: Vec<PatientInput<'_>> = charts
-        .iter()
-        .zip(&measures)
-        .map(|(c, m)| PatientInput {
-            record: &c.record,
-            measures: m,
-        })
-        .collect();
-    let report = CaseSeries::build(
-        provenance(&study, &config),
-        &schedule(&study),
-        &inputs,
-        &config,
-    )?;
+    let report = case_series_report(&study, &charts, &MeasureConfig::default())?;
     Ok(respond(report.render(fmt)?, media))
 }
 
@@ -95,10 +79,7 @@ pub async fn trial(
     let population = state.store.trial_population(&caller.actor, &study).await?;
     let charts = state.store.study_charts_as(&caller.actor, &study).await?;
     let config = MeasureConfig::default();
-    let measures: Vec<Vec<VisitMeasures>> = charts
-        .iter()
-        .map(|c| visit_measures(&c.record, &config))
-        .collect();
+    let measures = chart_measures(&charts, &config);
     let input = trial_input(
         &study,
         &population,
