@@ -976,6 +976,15 @@ mod tests {
             Ok(10_000_000)
         );
         assert!(Dose::from_mg("dose_mg", dec!(10000.001)).is_err());
+        // sle-activity §0.2: a nonzero prednisone equivalent is at least 1 µg.
+        assert!(PrednisoneEquivalent::from_mg("pe", dec!(0)).is_ok());
+        assert!(PrednisoneEquivalent::from_mg("pe", dec!(0.001)).is_ok());
+        assert_eq!(
+            PrednisoneEquivalent::from_mg("pe", dec!(0.0009))
+                .expect_err("below 1 µg must be refused")
+                .field,
+            "pe"
+        );
         assert_eq!(
             Dose::from_ug(0).expect_err("input must be refused").field,
             "med_dose_ug"
