@@ -10,6 +10,8 @@ pub mod login;
 pub mod page;
 pub mod studies;
 pub mod viewer;
+pub mod visit_form;
+pub mod visit_preview;
 
 use axum::Router;
 use axum::routing::{get, post};
