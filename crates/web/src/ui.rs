@@ -4,12 +4,15 @@
 //! a role may see beyond hiding links the store would refuse.
 
 pub mod assets;
+pub mod correction;
 pub mod error_page;
 pub mod i18n;
 pub mod login;
 pub mod page;
+pub mod randomize;
 pub mod studies;
 pub mod viewer;
+pub mod visit_entry;
 pub mod visit_form;
 pub mod visit_preview;
 
@@ -26,4 +29,5 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))
         .route("/", get(studies::list))
+        .merge(visit_entry::routes())
 }
