@@ -11,7 +11,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use sledger_store::{AllocationView, ListKind, Permission, Screening, StoreError, Study};
 
 use crate::problem::ApiError;
@@ -118,11 +118,11 @@ pub fn allocation_html(lang: Lang, study: &Study, view: &AllocationView) -> Stri
 struct RandomizedPage {
     shell: Shell,
     patient_url: String,
-    allocation: Option<String>,
-    refusal: Option<String>,
+    refusal: String,
 }
 
-/// `POST /studies/{study}/patients/{code}/randomize`: allocates on the live list.
+/// `POST /studies/{study}/patients/{code}/randomize`: allocates on the live list; a refusal
+/// (already randomized, not eligible, strata not locked) is shown with the store's reason.
 pub async fn randomize(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -135,47 +135,40 @@ pub async fn randomize(
         .await
         .or_page(&viewer)?;
     let lang = viewer.lang;
-    let (status, allocation, refusal) = match state
+    let patient_url = format!("/studies/{}/patients/{code}", study.code);
+    let refusal = match state
         .store
         .randomize(&viewer.actor, &study, &code, ListKind::Live)
         .await
     {
-        Ok(view) => (
-            StatusCode::OK,
-            Some(allocation_text(lang, &study, &view)),
-            None,
-        ),
-        Err(StoreError::Input(e)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(t(
-                lang,
-                "randomize-refused",
-                &[(
-                    "detail",
-                    &t(
-                        lang,
-                        "error-invalid-detail",
-                        &[("field", &e.field), ("value", &e.value), ("rule", &e.rule)],
-                    ),
-                )],
-            )),
+        // htmx swaps the allocation in place of the form; a plain post goes back to the
+        // patient page, which shows the allocation as the viewer may see it.
+        Ok(view) if headers.contains_key("hx-request") => {
+            return Ok(Html(allocation_html(lang, &study, &view)).into_response());
+        }
+        Ok(_) => return Ok(Redirect::to(&patient_url).into_response()),
+        Err(StoreError::Input(e)) => t(
+            lang,
+            "randomize-refused",
+            &[(
+                "detail",
+                &t(
+                    lang,
+                    "error-invalid-detail",
+                    &[("field", &e.field), ("value", &e.value), ("rule", &e.rule)],
+                ),
+            )],
         ),
         Err(e) => return Err(UiError::for_viewer(&viewer, e)),
     };
-    let htmx = headers.contains_key("hx-request");
-    if htmx && let Some(text) = allocation {
-        return Ok(Html(Allocation { text }.render().unwrap_or_default()).into_response());
-    }
     let title = t(lang, "randomize-title", &[]);
     let page = RandomizedPage {
         shell: Shell::for_viewer(&viewer, title).with_study(&viewer, &study),
-        patient_url: format!("/studies/{}/patients/{code}", study.code),
-        allocation,
+        patient_url,
         refusal,
     };
     match page.render() {
-        Ok(html) => Ok((status, Html(html)).into_response()),
+        Ok(html) => Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()),
         Err(e) => Err(UiError::for_viewer(&viewer, ApiError::internal(&e))),
     }
 }
