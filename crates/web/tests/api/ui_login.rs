@@ -157,6 +157,23 @@ async fn the_language_follows_accept_language_then_the_stored_choice(app: &TestA
 
     let back = post_form(app, "/language", Some(&cookie), &[("language", "es")]).await;
     assert_eq!(back.headers["location"], "/");
+    // The layout's form says where to return (browsers send no Referer: no-referrer policy).
+    let form_back = post_form(
+        app,
+        "/language",
+        Some(&cookie),
+        &[("language", "es"), ("back", "/studies/RCT/reports")],
+    )
+    .await;
+    assert_eq!(form_back.headers["location"], "/studies/RCT/reports");
+    let foreign = post_form(
+        app,
+        "/language",
+        Some(&cookie),
+        &[("language", "es"), ("back", "//evil.example/")],
+    )
+    .await;
+    assert_eq!(foreign.headers["location"], "/");
     assert_eq!(html_lang(&page(app, "/", &cookie).await.text), "es");
 
     let refused = post_form(app, "/language", Some(&cookie), &[("language", "fr")]).await;
