@@ -92,12 +92,14 @@ pub fn local_path(target: &str) -> Option<&str> {
     ok.then_some(target)
 }
 
+/// To the login page, returning afterwards to the page asked for (a form post cannot be
+/// replayed by a redirect, so it returns to `/`).
 fn to_login(parts: &Parts) -> Response {
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_owned();
+    let path = if parts.method == axum::http::Method::GET {
+        parts.uri.path_and_query().map_or("/", |p| p.as_str())
+    } else {
+        "/"
+    };
     Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
 }
 

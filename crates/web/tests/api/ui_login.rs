@@ -66,6 +66,10 @@ async fn a_login_sets_the_cookie_and_redirects_home(app: &TestApp) {
     assert_eq!(anonymous.status, 303);
     assert_eq!(anonymous.headers["location"], "/login?next=/%3Fpage%3D2");
 
+    let post = post_form(app, "/language", None, &[("language", "es")]).await;
+    assert_eq!(post.status, 303);
+    assert_eq!(post.headers["location"], "/login?next=/");
+
     let form = request(app, Method::GET, "/login?next=/studies/RCT", &[], None).await;
     assert_eq!(form.status, 200);
     assert!(form.text.contains("name=\"username\""));
