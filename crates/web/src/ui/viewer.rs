@@ -100,7 +100,7 @@ fn to_login(parts: &Parts) -> Response {
     } else {
         "/"
     };
-    Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
+    Redirect::to(&format!("/login?next={}", encode_query_value(path))).into_response()
 }
 
 impl FromRequestParts<AppState> for Viewer {
