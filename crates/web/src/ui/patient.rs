@@ -57,6 +57,8 @@ struct MedicationRow {
 }
 
 struct AdverseEventRow {
+    /// The stored fact's entity id (its correction link).
+    id: String,
     term: String,
     grade: u8,
     serious: bool,
@@ -295,7 +297,9 @@ pub async fn show(
         adverse_events: chart
             .adverse_events
             .iter()
-            .map(|a| AdverseEventRow {
+            .zip(&chart.adverse_event_facts)
+            .map(|(a, f)| AdverseEventRow {
+                id: f.entity_id.clone(),
                 term: a.term().to_owned(),
                 grade: a.grade().get(),
                 serious: a.seriousness() == sledger_store::adverse_event::Seriousness::Serious,

@@ -65,6 +65,21 @@ async fn every_page_renders_its_contract_ids_for_an_investigator(app: &TestApp) 
         assert_has(&reply.text, needles);
         assert_no_inline_script_or_style(&reply);
     }
+    // The adverse event links to its correction by the stored fact's id; a monitor (who may
+    // not record) sees neither correction links nor the visit form link.
+    let patient = page(app, "/studies/RCT/patients/P-A1", &cookie).await;
+    assert!(
+        patient
+            .text
+            .contains(&format!("/corrections/new?fact={}", app.ae_id)),
+        "{}",
+        patient.text
+    );
+    let monitor = login(app, "mon").await;
+    let read_only = page(app, "/studies/RCT/patients/P-A1", &monitor).await;
+    assert_eq!(read_only.status, 200);
+    assert!(!read_only.text.contains("corrections/new"));
+    assert!(!read_only.text.contains("id=\"new-visit\""));
     let dashboard = page(app, "/studies/RCT", &cookie).await;
     // Another site's patient is not listed; the investigator may not read the audit trail.
     assert!(!dashboard.text.contains("P-B1"));
