@@ -66,6 +66,29 @@ async fn a_login_sets_the_cookie_and_redirects_home(app: &TestApp) {
     assert_eq!(anonymous.status, 303);
     assert_eq!(anonymous.headers["location"], "/login?next=/%3Fpage%3D2");
 
+    // An htmx request without a session: 401 and HX-Redirect to the login, back to its page.
+    let live = request(
+        app,
+        Method::POST,
+        "/language",
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("hx-request", "true"),
+            ("host", "sledger.test"),
+            (
+                "hx-current-url",
+                "http://sledger.test/studies/RCT/patients/P-A1",
+            ),
+        ],
+        Some(&[("language", "es")]),
+    )
+    .await;
+    assert_eq!(live.status, 401);
+    assert_eq!(
+        live.headers["hx-redirect"],
+        "/login?next=/studies/RCT/patients/P-A1"
+    );
+
     let post = post_form(app, "/language", None, &[("language", "es")]).await;
     assert_eq!(post.status, 303);
     assert_eq!(post.headers["location"], "/login?next=/");
