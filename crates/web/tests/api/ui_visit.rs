@@ -91,6 +91,8 @@ async fn the_form_page_offers_the_contract_fields(app: &TestApp) {
         "hx-post=\"/studies/RCT/patients/P-A1/visits/preview\"",
         "id=\"error-creatinine\" class=\"field-error\"",
         "id=\"save-visit\"",
+        // Ticking a descriptor does not change its value: the checkboxes post on "change".
+        "id=\"sledai-items\" hx-post=\"/studies/RCT/patients/P-A1/visits/preview\" hx-trigger=\"change delay:300ms\"",
         // The baseline is recorded: the next visit is preselected.
         "<option value=\"m1\" selected>",
     ] {
