@@ -464,6 +464,7 @@ pub async fn record(
     Path((study, code)): Path<(String, String)>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    require_capture(&viewer)?;
     let ctx = patient_context(&state, &viewer, &study, &code).await?;
     let form = VisitForm::new(values);
     let outcome = live(&form, &ctx.record, &MeasureConfig::default());
