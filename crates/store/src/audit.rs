@@ -200,7 +200,11 @@ const PAGE: i64 = 10_000;
 
 /// Recomputes the chain of `study_id` from the first entry and names the first broken one.
 pub async fn verify(pool: &Pool, study_id: &str) -> Result<Verification, StoreError> {
-    let mut tx = pool.begin_read().await?;
+    verify_in(&mut pool.begin_read().await?, study_id).await
+}
+
+/// [`verify`] within the read transaction `tx`.
+async fn verify_in(tx: &mut Tx, study_id: &str) -> Result<Verification, StoreError> {
     let mut expected_seq = 1;
     let mut prev = GENESIS.to_owned();
     loop {
@@ -258,7 +262,16 @@ pub async fn log(
     from_seq: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut tx = pool.begin_read().await?;
+    log_in(&mut pool.begin_read().await?, study_id, from_seq, limit).await
+}
+
+/// [`log`] within the read transaction `tx`.
+async fn log_in(
+    tx: &mut Tx,
+    study_id: &str,
+    from_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let rows = tx
         .fetch_all(
             "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash \
@@ -297,10 +310,10 @@ impl crate::Store {
         from_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
+        // Checked and read in one snapshot.
         let mut tx = self.pool().begin_read().await?;
         crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
-        drop(tx);
-        log(self.pool(), &study.study_id, from_seq, limit).await
+        log_in(&mut tx, &study.study_id, from_seq, limit).await
     }
 
     /// Recomputes a study's audit chain, for an actor who may read the audit trail.
@@ -311,8 +324,7 @@ impl crate::Store {
     ) -> Result<Verification, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
-        drop(tx);
-        verify(self.pool(), &study.study_id).await
+        verify_in(&mut tx, &study.study_id).await
     }
 }
 
