@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::ui::error_page::UiError;
 use crate::ui::viewer::Viewer;
 use crate::ui::visit_entry::{LiveView, error_texts, patient_context};
-use crate::ui::visit_form::{FormError, LAB_FIELDS, VisitForm, submission};
+use crate::ui::visit_form::{ErrorKind, FormError, LAB_FIELDS, VisitForm, submission};
 
 /// One live score.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,9 +222,16 @@ pub async fn preview(
         &ctx.record,
         &MeasureConfig::default(),
     );
+    // While typing, an input not reached yet is not an error: the scores name what they
+    // still need, and "required" is said when the form is posted.
+    let shown: Vec<FormError> = outcome
+        .errors
+        .into_iter()
+        .filter(|e| e.kind != ErrorKind::Required)
+        .collect();
     let partial = LivePartial {
         live: LiveView::new(viewer.lang, &outcome.preview),
-        errors: error_texts(viewer.lang, &outcome.errors),
+        errors: error_texts(viewer.lang, &shown),
     };
     match partial.render() {
         Ok(html) => Ok(Html(html).into_response()),

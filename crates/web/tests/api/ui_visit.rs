@@ -158,6 +158,21 @@ async fn the_preview_scores_sledai_egfr_and_response(app: &TestApp) {
     .await;
     let egfr = element(&reply.text, "data-testid=\"live-egfr\"");
     assert!(egfr.starts_with("still needs:"), "{egfr}");
+    // A date not typed yet is named by the scores, not flagged as an error while typing.
+    let reply = post_form(
+        app,
+        &format!("{PATIENT_URL}/visits/preview"),
+        Some(&cookie),
+        &[
+            ("visit", "m1"),
+            ("creatinine", "1.0"),
+            ("creatinine_unit", "mg/dL"),
+        ],
+    )
+    .await;
+    assert_eq!(element(&reply.text, "id=\"error-date\""), "");
+    let egfr = element(&reply.text, "data-testid=\"live-egfr\"");
+    assert_eq!(egfr, "still needs: date");
 }
 
 async fn a_bad_unit_is_named_next_to_its_field_in_spanish(app: &TestApp) {
