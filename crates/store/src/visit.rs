@@ -300,6 +300,7 @@ impl Store {
                 v
             })
             .collect();
+        written += end_replaced_courses(&mut w, pid, code, &submission.medications).await?;
         let medications: Vec<Columns> = submission
             .medications
             .iter()
@@ -328,6 +329,57 @@ impl Store {
             facts_written: written,
         })
     }
+}
+
+/// A visit's open-ended course of an agent (no end date: "the dose from today") replaces the
+/// patient's open-ended courses of that agent started before it: they end the day before,
+/// as a new version with the reason, in the visit's transaction. Without this, each visit's
+/// current dose would add to the previous ones, since concurrent courses are summed
+/// (sle-activity §8.4: the prednisone-equivalent dose of a day is the sum of its active
+/// courses). Returns the courses ended.
+async fn end_replaced_courses(
+    w: &mut Write,
+    patient_id: &str,
+    visit: VisitCode,
+    medications: &[MedicationExposure],
+) -> Result<usize, StoreError> {
+    let open_new: Vec<&MedicationExposure> = medications
+        .iter()
+        .filter(|m| m.period.end().is_none())
+        .collect();
+    if open_new.is_empty() {
+        return Ok(0);
+    }
+    let study_id = w.study_id().to_owned();
+    let current = fact::MEDICATION
+        .current_where(&mut w.tx, &study_id, "patient_id", patient_id)
+        .await?;
+    let mut ended = 0;
+    for new in open_new {
+        let start = new.period.start();
+        let Ok(day_before) = start.yesterday() else {
+            continue;
+        };
+        for old in &current {
+            let course = medication::parse(&old.values)?;
+            if course.agent != new.agent
+                || course.period.end().is_some()
+                || course.period.start() >= start
+            {
+                continue;
+            }
+            let mut changes = Columns::new();
+            changes.insert("end_date".into(), day_before.to_string().into());
+            let reason = format!(
+                "replaced by the {} course recorded at visit {visit} from {start}",
+                medication::agent_code(new.agent)
+            );
+            w.supersede(&fact::MEDICATION, &old.entity_id, changes, &reason)
+                .await?;
+            ended += 1;
+        }
+    }
+    Ok(ended)
 }
 
 /// A scheduled visit happens once; the baseline is the patient's first visit (sle-activity

@@ -22,6 +22,9 @@
 //!                       "resolution_date": "2017-03-03", "outcome": "recovered"}]
 //! }
 //! ```
+//!
+//! An open-ended course (`"end_date": null`) ends the patient's open-ended course of the same
+//! agent the day before it starts: the new dose replaces the old one.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -715,7 +715,113 @@ async fn a_ten_thousand_fact_visit(db: &TestDb) {
     );
 }
 
+/// A visit's open-ended course ("the dose from today") ends the patient's open-ended course of
+/// the same agent the day before, audited with the reason; other agents and courses with an
+/// end date are left alone, so concurrent courses are not summed by mistake (sle-activity §8.4).
+async fn a_new_open_course_ends_the_previous_one_of_its_agent(db: &TestDb) {
+    let study = enrolled_and_infused(&db.store, "VLD-005").await;
+    let course = |agent, mg, start, end| MedicationExposure {
+        agent,
+        dose: parse_dose(mg, "mg").expect("dose"),
+        route: Route::Oral,
+        schedule: Schedule::Daily,
+        period: ExposurePeriod::new(start, end).expect("period"),
+        indication: MedIndication::Protocol,
+    };
+    let mut baseline = submission("VLD-005", VisitCode::Baseline, date(2017, 2, 25), "k-b");
+    baseline.medications = vec![
+        course(
+            MedicationAgent::Prednisone,
+            dec!(30),
+            date(2017, 2, 25),
+            None,
+        ),
+        course(
+            MedicationAgent::Hydroxychloroquine,
+            dec!(200),
+            date(2016, 6, 1),
+            None,
+        ),
+    ];
+    db.store
+        .record_visit(&actor(), &study, baseline)
+        .await
+        .expect("baseline");
+    let mut m1 = submission("VLD-005", VisitCode::Month(1), date(2017, 3, 31), "k-m1");
+    m1.medications = vec![course(
+        MedicationAgent::Prednisone,
+        dec!(20),
+        date(2017, 3, 31),
+        None,
+    )];
+    let summary = db
+        .store
+        .record_visit(&actor(), &study, m1)
+        .await
+        .expect("m1");
+    // visit + 2 observations + the new course + the old course's new version.
+    assert_eq!(summary.facts_written, 1 + 2 + 1 + 1);
+    let mut m3 = submission("VLD-005", VisitCode::Month(3), date(2017, 5, 31), "k-m3");
+    m3.medications = vec![course(
+        MedicationAgent::Prednisone,
+        dec!(5),
+        date(2017, 5, 20),
+        Some(date(2017, 5, 25)),
+    )];
+    db.store
+        .record_visit(&actor(), &study, m3)
+        .await
+        .expect("m3");
+
+    let chart = db
+        .store
+        .patient_chart(&study, "VLD-005")
+        .await
+        .expect("chart");
+    let mut got: Vec<(MedicationAgent, Option<Date>, Option<Date>)> = chart
+        .record
+        .medications()
+        .iter()
+        .map(|m| (m.agent, Some(m.period.start()), m.period.end()))
+        .collect();
+    got.sort_by_key(|(_, start, _)| *start);
+    assert_eq!(
+        got,
+        vec![
+            (
+                MedicationAgent::Hydroxychloroquine,
+                Some(date(2016, 6, 1)),
+                None
+            ),
+            (
+                MedicationAgent::Prednisone,
+                Some(date(2017, 2, 25)),
+                Some(date(2017, 3, 30))
+            ),
+            (MedicationAgent::Prednisone, Some(date(2017, 3, 31)), None),
+            (
+                MedicationAgent::Prednisone,
+                Some(date(2017, 5, 20)),
+                Some(date(2017, 5, 25))
+            ),
+        ]
+    );
+    let log = audit::log(db.store.pool(), &study.study_id, 1, 10_000)
+        .await
+        .expect("log");
+    let ended: Vec<_> = log
+        .iter()
+        .filter(|e| e.record.action == "supersede" && e.record.entity == "medication")
+        .collect();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(
+        ended[0].record.reason.as_deref(),
+        Some("replaced by the prednisone course recorded at visit m1 from 2017-03-31")
+    );
+}
+
 on_both_backends!(
+    a_new_open_course_ends_the_previous_one_of_its_agent,
     a_visit_outside_its_window_is_a_deviation,
     a_visit_before_any_infusion,
     duplicates_and_unknown_patients_write_nothing,

@@ -197,9 +197,9 @@ fn measure_row(lang: Lang, chart: &PatientChart, row: &VisitRow) -> MeasureRow {
     }
 }
 
-/// Whether to offer the randomize button: a randomized study, a role that may randomize, not
-/// yet allocated, stratum values locked. The store checks eligibility and everything else
-/// again when the button is pressed (its refusal is shown then).
+/// Whether to offer the randomize button: not yet allocated, then `randomize::can_offer`
+/// (a randomized study, a role that may randomize, an eligible patient, strata locked). The
+/// store checks everything again when the button is pressed (its refusal is shown then).
 async fn offers_randomization(
     state: &AppState,
     viewer: &Viewer,
@@ -207,11 +207,12 @@ async fn offers_randomization(
     code: &str,
     allocated: bool,
 ) -> Result<bool, UiError> {
-    if allocated || study.protocol.randomization().is_none() || !viewer.may(Permission::Randomize) {
+    if allocated {
         return Ok(false);
     }
-    let strata = state.store.strata_of(study, code).await.or_page(viewer)?;
-    Ok(strata.locked_at.is_some())
+    crate::ui::randomize::can_offer(state, viewer, study, code)
+        .await
+        .or_page(viewer)
 }
 
 pub async fn show(

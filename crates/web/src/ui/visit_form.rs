@@ -487,14 +487,10 @@ fn pga_hundredths(form: &VisitForm) -> Result<Option<u16>, FormError> {
     Ok(Some(h))
 }
 
-/// The prednisone dose on the visit date (mg/day, oral), checked by core.
-///
-/// [DECISION] It is recorded as an exposure of that one day: active courses are summed
-/// (sle-activity §8.4), so an open-ended course per visit would add each visit's dose to the
-/// previous ones, and closing the previous course is a second write that `record_visit`
-/// cannot make in the same transaction. The dose on each visit date — what the reduction
-/// (§8.6), LLDAS and DORIS read — is then exact; cumulative exposure between visits (§8.5)
-/// needs the courses recorded with their dates (API, CLI, FHIR import).
+/// The prednisone dose from the visit date on (mg/day, oral), checked by core: an open-ended
+/// course, which ends the patient's previous open-ended prednisone course the day before
+/// (the store's `record_visit`, in the same transaction), so each visit's dose replaces the
+/// last one instead of adding to it (sle-activity §8.4 sums concurrent courses).
 fn prednisone(form: &VisitForm, date: Option<Date>) -> Result<Option<Value>, FormError> {
     let Some(text) = form.get("prednisone") else {
         return Ok(None);
@@ -505,7 +501,7 @@ fn prednisone(form: &VisitForm, date: Option<Date>) -> Result<Option<Value>, For
         json!({
             "agent": "prednisone", "dose": json_number(dose), "dose_unit": "mg",
             "route": "oral", "schedule": "daily", "start_date": d.to_string(),
-            "end_date": d.to_string(), "indication": "protocol",
+            "indication": "protocol",
         })
     }))
 }
