@@ -10,6 +10,8 @@ mod harness;
 
 mod bad_input;
 mod csv_import;
+mod demo;
+mod demo_server;
 mod export;
 mod fhir_import;
 mod fhir_import_facts;
