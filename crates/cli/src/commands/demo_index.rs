@@ -93,7 +93,10 @@ fn labelled_protocol() -> anyhow::Result<String> {
     let mut labelled = String::with_capacity(PROTOCOL.len() + ILLUSTRATIVE.len());
     let mut done = false;
     for line in PROTOCOL.split_inclusive('\n') {
-        match line.strip_prefix("title = \"").and_then(|l| l.trim_end().strip_suffix('"')) {
+        match line
+            .strip_prefix("title = \"")
+            .and_then(|l| l.trim_end().strip_suffix('"'))
+        {
             Some(title) if !done => {
                 labelled.push_str(&format!("title = \"{title}{ILLUSTRATIVE}\"\n"));
                 done = true;
@@ -111,7 +114,12 @@ fn labelled_protocol() -> anyhow::Result<String> {
 /// Creates the index study and its three illustrative patients to month 9.
 pub async fn load(store: &Store, actor: &Actor) -> anyhow::Result<Study> {
     let study = store
-        .create_study(actor, STUDY, "msc-lupus-nephritis.toml", &labelled_protocol()?)
+        .create_study(
+            actor,
+            STUDY,
+            "msc-lupus-nephritis.toml",
+            &labelled_protocol()?,
+        )
         .await?;
     for (patient, visits) in PATIENTS.iter().zip(VISITS.chunks(5)) {
         store

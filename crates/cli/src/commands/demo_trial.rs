@@ -412,4 +412,3 @@ const PLAN: [(Option<u8>, f64); 12] = [
     (None, 10.5),
     (Some(12), 12.0),
 ];
-
