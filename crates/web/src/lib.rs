@@ -4,6 +4,7 @@
 //! security headers (`security_headers.rs`), the login rate limit (`login_limit.rs`) and
 //! RFC 9457 errors (`problem.rs`). Authorization is not here: every store method the API
 //! calls checks the actor's role and sites itself (sledger-store's `authorization.rs`).
+//! The HTML UI for people is under `/` (`ui/`, issue #7 item 2).
 //! The only crate that knows HTTP (ARCHITECTURE.md invariant 2).
 
 pub mod api;
@@ -14,6 +15,7 @@ pub mod login_limit;
 pub mod problem;
 pub mod security_headers;
 pub mod state;
+pub mod ui;
 
 use std::net::SocketAddr;
 
@@ -36,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     });
     api.route("/api/openapi.json", openapi)
         .route("/healthz", get(|| async { "ok" }))
+        .merge(ui::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(csrf::protect))
         .layer(axum::middleware::from_fn_with_state(
@@ -47,13 +50,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> impl IntoResponse {
+/// An unknown path: a problem for the API (and anything a script asks for as JSON), the
+/// localized HTML 404 page for a person.
+async fn not_found(
+    lang: ui::viewer::PageLang,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !uri.path().starts_with("/api/") {
+        return ui::error_page::UiError::not_found(lang.0, uri.path()).into_response();
+    }
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no_such_endpoint",
         "Not found",
         "no endpoint at this path (see /api/openapi.json)",
     )
+    .into_response()
 }
 
 /// The OpenAPI document as JSON text (for `sledger serve --openapi` and the snapshot test).

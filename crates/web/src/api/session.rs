@@ -73,7 +73,43 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddress {
     }
 }
 
-fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+/// What a password login came to (shared by the API's and the HTML UI's login).
+#[derive(Debug)]
+pub(crate) enum LoginOutcome {
+    /// Logged in: the session to set as the cookie.
+    Started(sledger_store::StartedSession),
+    /// Too many recent failures for this username and address: retry after these seconds
+    /// (the password was not checked).
+    Locked(u64),
+    /// Unknown username or wrong password (counted as a failure).
+    Refused,
+}
+
+/// Checks the login limit, then the password (argon2id), counting failures per username and
+/// address (issue #7 item 3).
+pub(crate) async fn attempt_login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<LoginOutcome, ApiError> {
+    if let Some(wait) = state.login_limit.locked(username, address) {
+        return Ok(LoginOutcome::Locked(wait));
+    }
+    let started = state
+        .store
+        .start_session(username, password, state.config.session_seconds)
+        .await?;
+    let Some(started) = started else {
+        state.login_limit.failed(username, address);
+        return Ok(LoginOutcome::Refused);
+    };
+    state.login_limit.succeeded(username, address);
+    Ok(LoginOutcome::Started(started))
+}
+
+/// The session cookie's Set-Cookie value (`max_age` 0 and an empty value clear it).
+pub(crate) fn cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if state.config.secure { "; Secure" } else { "" };
     let text = format!(
         "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
@@ -92,27 +128,26 @@ pub async fn login(
     ClientAddress(address): ClientAddress,
     JsonBody(body): JsonBody<LoginIn>,
 ) -> Result<Response, ApiError> {
-    if let Some(wait) = state.login_limit.locked(&body.username, &address) {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_login_failures",
-            "Too many failed logins",
-            format!("too many failed logins for this user from this address; retry in {wait} s"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
-    }
-    let started = state
-        .store
-        .start_session(&body.username, &body.password, state.config.session_seconds)
-        .await?;
-    let Some(started) = started else {
-        state.login_limit.failed(&body.username, &address);
-        return Err(ApiError::unauthenticated(
-            "unknown username or wrong password",
-        ));
+    let started = match attempt_login(&state, &body.username, &body.password, &address).await? {
+        LoginOutcome::Started(started) => started,
+        LoginOutcome::Locked(wait) => {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_login_failures",
+                "Too many failed logins",
+                format!(
+                    "too many failed logins for this user from this address; retry in {wait} s"
+                ),
+            );
+            e.retry_after = Some(wait);
+            return Err(e);
+        }
+        LoginOutcome::Refused => {
+            return Err(ApiError::unauthenticated(
+                "unknown username or wrong password",
+            ));
+        }
     };
-    state.login_limit.succeeded(&body.username, &address);
     let out = session_out(&state, &Actor(started.user.username.clone())).await?;
     let mut response = Json(out).into_response();
     response.headers_mut().insert(

@@ -9,3 +9,5 @@ mod authentication;
 mod openapi;
 mod problems;
 mod role_matrix;
+mod ui_login;
+mod ui_support;

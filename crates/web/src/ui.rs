@@ -1,0 +1,27 @@
+//! The HTML UI under `/` (issue #7 item 2, DESIGN §8): server-rendered askama templates, htmx
+//! for the live parts, English and Spanish. Every page reads through the same store methods
+//! as the JSON API, so the store's authorization applies unchanged; nothing here decides what
+//! a role may see beyond hiding links the store would refuse.
+
+pub mod assets;
+pub mod error_page;
+pub mod i18n;
+pub mod login;
+pub mod page;
+pub mod studies;
+pub mod viewer;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Every HTML route.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/assets/{name}", get(assets::get))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/language", post(login::language))
+        .route("/", get(studies::list))
+}

@@ -1,0 +1,161 @@
+//! Who is looking at a page: the HTML counterpart of the API's `Caller`. A request without a
+//! valid session is sent to the login page (303 to `/login?next=PATH`) instead of receiving a
+//! 401 problem, since a person, not a script, is on the other end. The page language is
+//! decided here too (the user's stored choice, else Accept-Language, else English).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use sledger_store::{Actor, Permission, Role};
+
+use crate::authentication::Caller;
+use crate::state::AppState;
+use crate::ui::error_page::UiError;
+use crate::ui::i18n::{self, Lang};
+
+/// A logged-in person.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub actor: Actor,
+    pub role: Role,
+    /// The granted sites (empty for an admin, who sees every site).
+    pub sites: Vec<String>,
+    pub lang: Lang,
+    /// The path of the page asked for (for the language switch's return).
+    pub path: String,
+}
+
+impl Viewer {
+    pub fn username(&self) -> &str {
+        &self.actor.0
+    }
+
+    /// Whether the store would let this role do `permission` (used only to hide links and
+    /// buttons the store would refuse anyway; the store still decides).
+    pub fn may(&self, permission: Permission) -> bool {
+        sledger_store::authorization::allows(self.role, permission)
+    }
+}
+
+/// The language of a request without a logged-in user: Accept-Language, else English.
+pub fn browser_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(i18n::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// The language of any page request: the logged-in user's stored choice first.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLang(pub Lang);
+
+impl FromRequestParts<AppState> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<PageLang, std::convert::Infallible> {
+        if let Ok(caller) = Caller::from_request_parts(parts, state).await
+            && let Ok(Some(code)) = state.store.language(&caller.actor.0).await
+            && let Some(lang) = Lang::from_tag(&code)
+        {
+            return Ok(PageLang(lang));
+        }
+        Ok(PageLang(browser_lang(&parts.headers)))
+    }
+}
+
+/// Percent-encodes a path for a query value (RFC 3986 unreserved and `/` kept).
+pub fn encode_query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path to return to, or `None` when `target` could leave this site (an absolute or
+/// scheme-relative URL, a backslash trick): an open redirect would let a link on another site
+/// bounce a user through our login to anywhere.
+pub fn local_path(target: &str) -> Option<&str> {
+    let ok = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.contains('\\')
+        && !target.chars().any(char::is_control);
+    ok.then_some(target)
+}
+
+fn to_login(parts: &Parts) -> Response {
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
+        let Ok(caller) = Caller::from_request_parts(parts, state).await else {
+            return Err(to_login(parts));
+        };
+        let lang_headers = parts.headers.clone();
+        let fail = |e: sledger_store::StoreError| {
+            UiError::from_store(e, browser_lang(&lang_headers)).into_response()
+        };
+        let users = state.store.users().await.map_err(fail)?;
+        let Some(user) = users.into_iter().find(|u| u.username == caller.actor.0) else {
+            return Err(to_login(parts));
+        };
+        let sites = state.store.user_sites(&user.username).await.map_err(fail)?;
+        let stored = state.store.language(&user.username).await.map_err(fail)?;
+        let lang = stored
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or_else(|| browser_lang(&parts.headers));
+        Ok(Viewer {
+            role: user.role,
+            sites,
+            lang,
+            path: parts.uri.path().to_owned(),
+            actor: caller.actor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/studies/X"), Some("/studies/X"));
+        assert_eq!(local_path("/"), Some("/"));
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "",
+            "studies",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn encodes_a_path_for_the_next_parameter() {
+        assert_eq!(
+            encode_query_value("/studies/A B?x=1&y"),
+            "/studies/A%20B%3Fx%3D1%26y"
+        );
+    }
+}
