@@ -70,7 +70,7 @@ export function expectedVisit(today) {
 
 /** How the page names a response in English (crates/web/locales/en/visit.ftl). */
 const RESPONSE_TEXT = {
-  complete: /^complete( (renal )?response)?$/i,
-  partial: /^partial( (renal )?response)?$/i,
-  none: /^no( renal)? response$|^none$/i,
+  complete: 'complete',
+  partial: 'partial',
+  none: 'no response',
 };

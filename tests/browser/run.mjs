@@ -195,8 +195,8 @@ const SCENARIOS = {
         `[data-testid=live-sledai2k] = ${expected.sledai2k}`);
       await waitForText(page, live.locator('[data-testid=live-egfr]'), (t) => new RegExp(`(^|\\D)${expected.egfr}(\\D|$)`).test(t),
         `[data-testid=live-egfr] shows ${expected.egfr}`);
-      await waitForText(page, live.locator('[data-testid=live-renal-response]'), (t) => expected.renalResponse.test(t),
-        `[data-testid=live-renal-response] matches ${expected.renalResponse}`);
+      await waitForText(page, live.locator('[data-testid=live-renal-response]'), (t) => t === expected.renalResponse,
+        `[data-testid=live-renal-response] = ${expected.renalResponse}`);
     });
     await s.step('saved', async () => {
       await Promise.all([

@@ -42,6 +42,16 @@ fn the_web_ui_in_chromium() {
         eprintln!("SKIPPED the browser tests: {why}");
         return;
     }
+    let oracle = Command::new("node")
+        .arg("--test")
+        .arg(browser_dir.join("expected.test.mjs"))
+        .output()
+        .expect("node runs");
+    assert!(
+        oracle.status.success(),
+        "the browser test's expected values are wrong:\n{}",
+        text(&oracle.stdout)
+    );
     let db = sqlite();
     let file = db.sqlite_path().expect("a SQLite test database").to_owned();
     let server = DemoServer::start(&file, &["--fresh"]);
