@@ -4,12 +4,19 @@
 //! a role may see beyond hiding links the store would refuse.
 
 pub mod assets;
+pub mod audit;
+pub mod dashboard;
 pub mod error_page;
 pub mod i18n;
 pub mod login;
 pub mod page;
+pub mod patient;
+pub mod reports;
 pub mod studies;
 pub mod viewer;
+pub mod visit_form;
+pub mod visit_preview;
+pub mod visits_due;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -24,4 +31,13 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/language", post(login::language))
         .route("/", get(studies::list))
+        .route("/studies/{study}", get(dashboard::show))
+        .route("/studies/{study}/patients/{code}", get(patient::show))
+        .route("/studies/{study}/reports", get(reports::index))
+        .route(
+            "/studies/{study}/reports/case-series",
+            get(reports::case_series),
+        )
+        .route("/studies/{study}/reports/trial", get(reports::trial))
+        .route("/studies/{study}/audit", get(audit::log))
 }

@@ -10,4 +10,5 @@ mod openapi;
 mod problems;
 mod role_matrix;
 mod ui_login;
+mod ui_pages;
 mod ui_support;
