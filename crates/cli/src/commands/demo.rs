@@ -3,7 +3,8 @@
 //! index study VLD-MSC and its three ILLUSTRATIVE patients, the SYNTHETIC randomized trial
 //! MSC-LN-RCT (40 randomized patients followed 12 months, and P0041 and P0042 awaiting
 //! randomization), and the demo logins; then it serves the web UI and API like `sledger serve`,
-//! printing `sledger demo: listening on http://ADDR:PORT/` and the logins first.
+//! printing the logins and then, last, `sledger demo: listening on http://ADDR:PORT/` (the
+//! actual address: `--port 0` picks a free port) before it serves.
 //!
 //! `sledger demo trial --study CODE --patients N [--seed S]`: only the synthetic randomized
 //! study, in the `--db` store, for the trial report and its benchmark (issue #5 item 5).
@@ -120,21 +121,56 @@ async fn create(store: &sledger_store::Store) -> anyhow::Result<u32> {
     Ok(trial.randomized)
 }
 
+/// Opens the SQLite store at `path`.
+async fn open(path: &Path) -> anyhow::Result<sledger_store::Store> {
+    let url = format!("sqlite://{}", path.display());
+    sledger_store::Store::open(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the demo store {url}: {e}"))
+}
+
+/// Creates the demo store at `path` by way of `PATH.creating`, renamed only once complete, so
+/// an interrupted run leaves no half-made file for the next run to reuse.
+async fn create_at(path: &Path) -> anyhow::Result<u32> {
+    let mut creating = path.as_os_str().to_owned();
+    creating.push(".creating");
+    let creating = PathBuf::from(creating);
+    remove_db_files(&creating)?;
+    let store = open(&creating).await?;
+    let randomized = create(&store).await?;
+    store.close().await;
+    // Closing the last connection checkpoints the write-ahead log into the file; a log left
+    // behind would hold writes the renamed file lacks.
+    let mut wal = creating.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = PathBuf::from(wal);
+    anyhow::ensure!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "{} was not checkpointed into {}",
+        wal.display(),
+        creating.display()
+    );
+    std::fs::rename(&creating, path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot rename {} to {}: {e}",
+            creating.display(),
+            path.display()
+        )
+    })?;
+    remove_db_files(&creating)?;
+    Ok(randomized)
+}
+
 async fn run_web(args: &WebDemoArgs) -> anyhow::Result<ExitCode> {
     if args.fresh {
         remove_db_files(&args.db_file)?;
     }
     let path = args.db_file.display();
-    let reuse = args.db_file.exists();
-    let url = format!("sqlite://{path}");
-    let store = sledger_store::Store::open(&url)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot open the demo store {url}: {e}"))?;
-    if reuse {
+    if args.db_file.exists() {
         outln!("sledger demo: reusing {path} (--fresh recreates it); starting the server only");
     } else {
         let started = Instant::now();
-        let randomized = create(&store).await?;
+        let randomized = create_at(&args.db_file).await?;
         outln!(
             "sledger demo: created {path} in {:.1} s: {} (3 ILLUSTRATIVE patients, invented \
              values), {TRIAL} ({randomized} randomized + P0041, P0042 awaiting randomization; \
@@ -143,15 +179,17 @@ async fn run_web(args: &WebDemoArgs) -> anyhow::Result<ExitCode> {
             demo_index::STUDY
         );
     }
+    let store = open(&args.db_file).await?;
     let listener = serve::bind(&args.listen).await?;
     let address = listener.local_addr()?;
-    outln!("sledger demo: listening on http://{address}/");
     outln!("sledger demo: log in with password {PASSWORD} as one of:");
     outln!("  {:<14} admin", demo_users::ADMIN);
     for (username, role, language) in LOGINS {
         let language = language.map_or_else(String::new, |l| format!(" (language {l})"));
         outln!("  {username:<14} {role}{language}");
     }
+    // The last line before serving, so that a reader may stop reading after it.
+    outln!("sledger demo: listening on http://{address}/");
     serve::init_tracing();
     serve::serve_bound(store, &args.listen, listener).await?;
     Ok(ExitCode::SUCCESS)

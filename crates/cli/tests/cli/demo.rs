@@ -42,6 +42,12 @@ fn demo_creates_both_studies_and_the_logins_then_serves() {
     );
     let printed = server.printed.join("\n");
     assert!(printed.contains("created"), "{printed}");
+    for username in LOGINS {
+        assert!(
+            printed.contains(username),
+            "the logins are printed: {printed}"
+        );
+    }
     assert!(
         server.url.starts_with("http://127.0.0.1:") && server.url.ends_with('/'),
         "{}",
