@@ -90,6 +90,35 @@ fn screening(protocol: &Protocol, answers: &HashMap<&str, &str>) -> Screening {
 }
 
 impl Store {
+    /// One patient's screening outcome by the recorded eligibility answers, for an actor who
+    /// may read the records of the patient's site (the UI's patient page: whether to offer
+    /// randomization; `Store::randomize` still checks eligibility itself).
+    pub async fn screening_of(
+        &self,
+        actor: &Actor,
+        study: &Study,
+        patient_code: &str,
+    ) -> Result<Screening, StoreError> {
+        let sid = study.study_id.as_str();
+        let mut tx = self.pool().begin_read().await?;
+        let patient = crate::study::find_patient(&mut tx, sid, patient_code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "patient",
+                key: patient_code.to_owned(),
+            })?;
+        authorization::authorize_site(&mut tx, actor, Permission::ReadRecords, &patient.site)
+            .await?;
+        let rows = fact::ELIGIBILITY_ANSWER
+            .current_where(&mut tx, sid, "patient_id", &patient.entity_id)
+            .await?;
+        let answers: HashMap<&str, &str> = rows
+            .iter()
+            .filter_map(|a| Some((a.text("criterion")?, a.text("answer")?)))
+            .collect();
+        Ok(screening(&study.protocol, &answers))
+    }
+
     /// The trial population as `actor` may see it (any registered role; arms only for the
     /// roles `authorization::sees_arms` allows). Audited as a read of the allocations.
     pub async fn trial_population(

@@ -5,15 +5,18 @@
 
 pub mod assets;
 pub mod audit;
+pub mod correction;
 pub mod dashboard;
 pub mod error_page;
 pub mod i18n;
 pub mod login;
 pub mod page;
 pub mod patient;
+pub mod randomize;
 pub mod reports;
 pub mod studies;
 pub mod viewer;
+pub mod visit_entry;
 pub mod visit_form;
 pub mod visit_preview;
 pub mod visits_due;
@@ -40,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/studies/{study}/reports/trial", get(reports::trial))
         .route("/studies/{study}/audit", get(audit::log))
+        .merge(visit_entry::routes())
 }

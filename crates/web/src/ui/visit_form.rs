@@ -92,6 +92,23 @@ pub(crate) const UPCR_SPECIMENS: [&str; 4] = [
 /// the renal response needs them.
 pub(crate) const YES_NO_FACTS: [&str; 2] = ["rescue_or_treatment_failure", "kidney_failure"];
 
+/// Every input of the form that can carry a refusal (its `#error-<name>` element).
+pub(crate) fn field_names() -> Vec<String> {
+    let mut names = vec!["visit".to_owned(), "date".to_owned()];
+    for f in &LAB_FIELDS {
+        names.push(f.name.to_owned());
+        if f.has_unit() {
+            names.push(f.unit_field());
+        }
+        names.extend(f.reference_field());
+    }
+    names.push("upcr_specimen".to_owned());
+    names.push("pga".to_owned());
+    names.push("prednisone".to_owned());
+    names.extend(YES_NO_FACTS.iter().map(|n| (*n).to_owned()));
+    names
+}
+
 impl LabField {
     /// The catalogue entries of this item (one per LOINC code).
     fn entries(&self) -> impl Iterator<Item = &'static CatalogueEntry> + '_ {
@@ -281,7 +298,8 @@ impl VisitForm {
         }
     }
 
-    /// Sets input `name` (a default the page fills in, a test's change).
+    /// Sets input `name` (a test's change to a filled form).
+    #[cfg(test)]
     pub(crate) fn set(&mut self, name: &str, value: &str) {
         self.values.insert(name.to_owned(), value.to_owned());
     }
@@ -293,7 +311,7 @@ impl VisitForm {
 }
 
 /// A decimal as typed: `0.88` or, as written in Spain, `0,88`.
-fn number(field: &str, text: &str) -> Result<Decimal, FormError> {
+pub(crate) fn number(field: &str, text: &str) -> Result<Decimal, FormError> {
     let normal = if text.contains('.') {
         text.to_owned()
     } else {

@@ -5,12 +5,23 @@
 //! measures exactly as it will for the stored visit (DESIGN §3), with the same configuration
 //! the patient's chart is shown with.
 
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
 use sledger_core::MeasureConfig;
 use sledger_core::record::derive::{RenalResponseAtVisit, VisitMeasures};
 use sledger_core::record::{PatientRecord, RecordedVisit, visit_measures};
 use sledger_store::VisitSubmission;
 use sledger_store::column::code_of;
 
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::ui::error_page::UiError;
+use crate::ui::viewer::Viewer;
+use crate::ui::visit_entry::{LiveView, error_texts, patient_context};
 use crate::ui::visit_form::{FormError, LAB_FIELDS, VisitForm, submission};
 
 /// One live score.
@@ -185,6 +196,40 @@ pub(crate) fn live(form: &VisitForm, record: &PatientRecord, config: &MeasureCon
     };
     errors.dedup();
     Live { errors, preview }
+}
+
+/// The htmx partial: the live scores (swapped into `#live-scores`) and every field's
+/// `#error-<field>` element, swapped out of band so a refusal appears next to its field as
+/// the user types (and disappears once corrected).
+#[derive(Template)]
+#[template(path = "visit/live.html")]
+struct LivePartial {
+    live: LiveView,
+    errors: Vec<(String, String)>,
+}
+
+/// `POST /studies/{study}/patients/{code}/visits/preview`: the live scores and checks of the
+/// form as filled so far; nothing is written.
+pub async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((study, code)): Path<(String, String)>,
+    Form(values): Form<HashMap<String, String>>,
+) -> Result<Response, UiError> {
+    let ctx = patient_context(&state, &viewer, &study, &code).await?;
+    let outcome = live(
+        &VisitForm::new(values),
+        &ctx.record,
+        &MeasureConfig::default(),
+    );
+    let partial = LivePartial {
+        live: LiveView::new(viewer.lang, &outcome.preview),
+        errors: error_texts(viewer.lang, &outcome.errors),
+    };
+    match partial.render() {
+        Ok(html) => Ok(Html(html).into_response()),
+        Err(e) => Err(UiError::for_viewer(&viewer, ApiError::internal(&e))),
+    }
 }
 
 #[cfg(test)]

@@ -12,3 +12,4 @@ mod role_matrix;
 mod ui_login;
 mod ui_pages;
 mod ui_support;
+mod ui_visit;
