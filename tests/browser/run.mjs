@@ -219,7 +219,9 @@ const SCENARIOS = {
       await logIn(page, 'coordinator');
       await page.goto(url(`/studies/${TRIAL}/patients/P0042/visits/new`));
       const form = page.locator('form#visit-form');
+      await form.locator('input[name=date]').fill(new Date().toISOString().slice(0, 10));
       await form.locator('select[name=creatinine_unit]').selectOption('mg/dL');
+      // Above the data dictionary's 2000 µmol/L ≈ 22.6 mg/dL (sle-activity §9.3).
       await form.locator('input[name=creatinine]').fill('95');
       await waitForText(page, page.locator('#error-creatinine'), (t) => t.length > 0,
         '#error-creatinine after creatinine 95 mg/dL');
@@ -242,8 +244,16 @@ const SCENARIOS = {
       });
       await form.locator('select[name=creatinine_unit]').selectOption('g/g');
       await form.locator('input[name=creatinine]').fill('0.95');
-      await waitForText(page, page.locator('#error-creatinine'), (t) => t.length > 0,
-        '#error-creatinine for the unit g/g');
+      // The refusal names the unit: next to the field, in its own or the unit select's slot.
+      const deadline = Date.now() + TIMEOUT_MS;
+      let shown = '';
+      while (!shown.includes('g/g') && Date.now() < deadline) {
+        await page.waitForTimeout(150);
+        shown = (await page.locator('#error-creatinine, #error-creatinine_unit').allTextContents()).join(' ');
+      }
+      if (!shown.includes('g/g')) {
+        throw new Error(`#error-creatinine (or #error-creatinine_unit) does not name the unit g/g: ${JSON.stringify(shown)}`);
+      }
     });
   },
 
