@@ -2,17 +2,17 @@
 //
 //   node tests/browser/run.mjs URL OUTDIR
 //
-// URL is the demo's `http://ADDR:PORT/`; OUTDIR receives one PNG per step. The scenarios
-// follow the selectors of the UI contract (docs in the brief's ui-contract: ids, data-testid,
-// names) and run each in a fresh browser context, logged in anew, so one failing scenario does
-// not hide the others. Each prints `PASS name` or `FAIL name — step: message`; the exit code is
+// URL is the demo's `http://ADDR:PORT/`; OUTDIR receives one PNG per step (a failed step's
+// ends in -FAILED.png). The scenarios use the UI's stable selectors (ids, data-testid, form
+// field names of issue #7 item 2) and run each in a fresh browser context, logged in anew, so
+// one failing scenario does not hide the others. Each prints `PASS name` or `FAIL name — step: message`; the exit code is
 // 1 when any failed. The data are the demo's: MSC-LN-RCT with 40 randomized patients and
 // P0041, P0042 awaiting randomization, whose baseline is fixed (crates/cli/src/commands/
 // demo_awaiting.rs: creatinine 0.90 mg/dL, 24-hour UPCR 3200 mg/g, female born 1984-06).
 // Chromium is Debian's (/usr/bin/chromium); playwright-core drives it, no browser download.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { expectedVisit, VISIT_INPUT } from './expected.mjs';
@@ -23,6 +23,10 @@ if (!baseUrl || !outDir) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
+// Screenshots of an earlier run would mislead: remove them.
+for (const old of readdirSync(outDir).filter((f) => f.endsWith('.png'))) {
+  rmSync(join(outDir, old));
+}
 
 const PASSWORD = 'sledger-demo';
 const TRIAL = 'MSC-LN-RCT';
