@@ -161,7 +161,37 @@ async fn create_at(path: &Path) -> anyhow::Result<u32> {
     Ok(randomized)
 }
 
+/// Refuses an existing `path` that is not a demo store (its studies other than exactly the
+/// demo's two): `--fresh` must never delete a real study's data, nor may the demo serve one
+/// while printing demo logins.
+async fn check_is_demo(path: &Path) -> anyhow::Result<()> {
+    let store = open(path).await?;
+    let studies = store.studies().await?;
+    store.close().await;
+    let mut codes: Vec<&str> = studies.iter().map(|(code, _)| code.as_str()).collect();
+    codes.sort_unstable();
+    let mut demo = [TRIAL, demo_index::STUDY];
+    demo.sort_unstable();
+    anyhow::ensure!(
+        codes == demo,
+        "{} is not a sledger demo store (its studies: {}; a demo has {} and {}): \
+         choose another --db-file, or serve it with `sledger serve`",
+        path.display(),
+        if codes.is_empty() {
+            "none".to_owned()
+        } else {
+            codes.join(", ")
+        },
+        demo_index::STUDY,
+        TRIAL
+    );
+    Ok(())
+}
+
 async fn run_web(args: &WebDemoArgs) -> anyhow::Result<ExitCode> {
+    if args.db_file.exists() {
+        check_is_demo(&args.db_file).await?;
+    }
     if args.fresh {
         remove_db_files(&args.db_file)?;
     }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::demo_server::DemoServer;
-use crate::harness::{ok, sqlite};
+use crate::harness::{ok, root, sqlite, text};
 use crate::serve::http;
 
 const PASSWORD: &str = "sledger-demo";
@@ -125,4 +125,39 @@ fn demo_creates_both_studies_and_the_logins_then_serves() {
         again.printed
     );
     assert_eq!(login(again.port, "coordinadora", PASSWORD), 200);
+}
+
+#[test]
+fn demo_refuses_to_delete_or_serve_a_real_store() {
+    let db = sqlite();
+    ok(&db.sledger(&[
+        "study",
+        "create",
+        "--protocol",
+        root()
+            .join("protocols/msc-lupus-nephritis.toml")
+            .to_str()
+            .unwrap(),
+        "--code",
+        "REAL",
+    ]));
+    let file = db.sqlite_path().expect("a SQLite test database").to_owned();
+    for extra in [&["--fresh"][..], &[]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sledger"))
+            .arg("demo")
+            .arg("--db-file")
+            .arg(&file)
+            .args(["--port", "0"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is not a sledger demo store (its studies: REAL;"),
+            "{err}"
+        );
+    }
+    let listed = ok(&db.sledger(&["study", "list"]));
+    assert!(listed.starts_with("REAL\t"), "the store is kept: {listed}");
 }
