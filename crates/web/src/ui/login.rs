@@ -114,10 +114,13 @@ pub async fn logout(
     response
 }
 
-/// The language switch's field.
+/// The language switch's fields: the language and the page to return to (the layout puts
+/// the page's path in `back`, since `Referrer-Policy: no-referrer` keeps browsers from
+/// sending a Referer).
 #[derive(Debug, Deserialize)]
 pub struct LanguageForm {
     language: String,
+    back: Option<String>,
 }
 
 /// The path of a same-origin Referer (scheme and host dropped), if the request has one.
@@ -131,8 +134,8 @@ fn referer_path(headers: &HeaderMap) -> Option<String> {
     local_path(path).map(str::to_owned)
 }
 
-/// Stores the viewer's language and returns to the page they were on (a same-origin
-/// Referer's path, else `/`).
+/// Stores the viewer's language and returns to the page they were on (the form's local
+/// `back` path, else a same-origin Referer's path, else `/`).
 pub async fn language(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -144,7 +147,13 @@ pub async fn language(
         .set_language(&viewer.actor, viewer.username(), &choice.language)
         .await
         .or_page(&viewer)?;
-    let back = referer_path(&headers).unwrap_or_else(|| "/".to_owned());
+    let back = choice
+        .back
+        .as_deref()
+        .and_then(local_path)
+        .map(str::to_owned)
+        .or_else(|| referer_path(&headers))
+        .unwrap_or_else(|| "/".to_owned());
     Ok(Redirect::to(&back).into_response())
 }
 

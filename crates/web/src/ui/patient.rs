@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use rust_decimal::Decimal;
 use sledger_core::MeasureConfig;
+use sledger_core::measures::sledai2k::ItemState;
 use sledger_core::record::observation::{LabCatalogue, ObservationValue};
 use sledger_report::patient_course::{FlareCell, VisitRow};
 use sledger_report::svg::patient_plots::patient_panels;
@@ -56,6 +57,8 @@ struct MedicationRow {
 }
 
 struct AdverseEventRow {
+    /// The stored fact's entity id (its correction link).
+    id: String,
     term: String,
     grade: u8,
     serious: bool,
@@ -142,10 +145,24 @@ fn facts_of(lang: Lang, chart: &PatientChart, index: usize) -> Vec<FactCell> {
             }
         })
         .collect();
-    facts.extend(stored.sledai_facts.iter().map(|(descriptor, f)| FactCell {
-        label: format!("SLEDAI-2K: {descriptor:?}"),
-        value: t(lang, "sledai-answered", &[]),
-        id: f.entity_id.clone(),
+    let answers = visit.sledai_answers();
+    facts.extend(stored.sledai_facts.iter().map(|(descriptor, f)| {
+        let state = answers
+            .get(descriptor.index())
+            .and_then(|a| a.state)
+            .map_or("blank", |s| match s {
+                ItemState::Present => "present",
+                ItemState::Absent => "absent",
+                ItemState::NotAssessed => "not-assessed",
+            });
+        FactCell {
+            label: format!(
+                "SLEDAI-2K {}",
+                t(lang, &format!("sledai-item-{}", descriptor.name()), &[])
+            ),
+            value: t(lang, &format!("sledai-{state}"), &[]),
+            id: f.entity_id.clone(),
+        }
     }));
     facts
 }
@@ -280,7 +297,9 @@ pub async fn show(
         adverse_events: chart
             .adverse_events
             .iter()
-            .map(|a| AdverseEventRow {
+            .zip(&chart.adverse_event_facts)
+            .map(|(a, f)| AdverseEventRow {
+                id: f.entity_id.clone(),
                 term: a.term().to_owned(),
                 grade: a.grade().get(),
                 serious: a.seriousness() == sledger_store::adverse_event::Seriousness::Serious,

@@ -92,13 +92,36 @@ pub fn local_path(target: &str) -> Option<&str> {
     ok.then_some(target)
 }
 
+/// The path of the page an htmx request was made from (`HX-Current-URL`), if it is ours.
+fn htmx_page(headers: &HeaderMap) -> Option<String> {
+    let url = headers.get("hx-current-url")?.to_str().ok()?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    local_path(rest.strip_prefix(host)?).map(str::to_owned)
+}
+
+/// To the login page, returning afterwards to the page asked for (a form post cannot be
+/// replayed by a redirect, so it returns to `/`). An htmx request (a live panel whose session
+/// ended) would swap the login page into the panel if redirected: it gets 401 with
+/// `HX-Redirect`, which htmx turns into a whole-page visit of the login page.
 fn to_login(parts: &Parts) -> Response {
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_owned();
-    Redirect::to(&format!("/login?next={}", encode_query_value(&path))).into_response()
+    if parts.headers.contains_key("hx-request") {
+        let back = htmx_page(&parts.headers).unwrap_or_else(|| "/".to_owned());
+        let target = format!("/login?next={}", encode_query_value(&back));
+        let mut response = axum::http::StatusCode::UNAUTHORIZED.into_response();
+        if let Ok(value) = axum::http::HeaderValue::from_str(&target) {
+            response.headers_mut().insert("hx-redirect", value);
+        }
+        return response;
+    }
+    let path = if parts.method == axum::http::Method::GET {
+        parts.uri.path_and_query().map_or("/", |p| p.as_str())
+    } else {
+        "/"
+    };
+    Redirect::to(&format!("/login?next={}", encode_query_value(path))).into_response()
 }
 
 impl FromRequestParts<AppState> for Viewer {

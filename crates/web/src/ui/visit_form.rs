@@ -115,12 +115,18 @@ impl LabField {
         LAB_CATALOGUE.iter().filter(move |e| e.item == self.item)
     }
 
-    /// The units the select offers: every spelling the catalogue allows for the item, one
-    /// per unit (the `{creat}` annotations and the Greek-mu spellings are the same units).
+    /// The units the select offers: the catalogue's spellings for the item, one per unit (the
+    /// `{creat}` annotations, the Greek-mu and the ASCII-u spellings name the same units as
+    /// the micro-sign spelling shown; any of them is still accepted when posted).
     pub(crate) fn units(&self) -> Vec<&'static str> {
+        let all: Vec<&'static str> = self
+            .entries()
+            .flat_map(|e| e.units.iter().copied())
+            .collect();
         let mut out: Vec<&'static str> = Vec::new();
-        for unit in self.entries().flat_map(|e| e.units.iter().copied()) {
-            let duplicate = unit.contains('{') || unit.contains('μ') || unit.contains("/uL");
+        for unit in all.iter().copied() {
+            let micro = unit.contains('u') && all.contains(&unit.replacen('u', "µ", 1).as_str());
+            let duplicate = unit.contains('{') || unit.contains('μ') || micro;
             if !duplicate && !out.contains(&unit) {
                 out.push(unit);
             }
@@ -642,7 +648,12 @@ mod tests {
     #[test]
     fn units_come_from_the_catalogue() {
         let creatinine = &LAB_FIELDS[0];
-        assert_eq!(creatinine.units(), ["mg/dL", "umol/L", "µmol/L", "mmol/L"]);
+        assert_eq!(creatinine.units(), ["mg/dL", "µmol/L", "mmol/L"]);
+        let platelets = LAB_FIELDS
+            .iter()
+            .find(|f| f.name == "platelets")
+            .expect("offered");
+        assert_eq!(platelets.units(), ["10*9/L", "10*3/µL"]);
         let upcr = &LAB_FIELDS[1];
         assert_eq!(upcr.units(), ["mg/g", "g/g", "mg/mg", "mg/mmol", "g/mmol"]);
         let joints = LAB_FIELDS

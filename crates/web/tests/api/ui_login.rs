@@ -66,6 +66,33 @@ async fn a_login_sets_the_cookie_and_redirects_home(app: &TestApp) {
     assert_eq!(anonymous.status, 303);
     assert_eq!(anonymous.headers["location"], "/login?next=/%3Fpage%3D2");
 
+    // An htmx request without a session: 401 and HX-Redirect to the login, back to its page.
+    let live = request(
+        app,
+        Method::POST,
+        "/language",
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("hx-request", "true"),
+            ("host", "sledger.test"),
+            (
+                "hx-current-url",
+                "http://sledger.test/studies/RCT/patients/P-A1",
+            ),
+        ],
+        Some(&[("language", "es")]),
+    )
+    .await;
+    assert_eq!(live.status, 401);
+    assert_eq!(
+        live.headers["hx-redirect"],
+        "/login?next=/studies/RCT/patients/P-A1"
+    );
+
+    let post = post_form(app, "/language", None, &[("language", "es")]).await;
+    assert_eq!(post.status, 303);
+    assert_eq!(post.headers["location"], "/login?next=/");
+
     let form = request(app, Method::GET, "/login?next=/studies/RCT", &[], None).await;
     assert_eq!(form.status, 200);
     assert!(form.text.contains("name=\"username\""));
@@ -157,6 +184,23 @@ async fn the_language_follows_accept_language_then_the_stored_choice(app: &TestA
 
     let back = post_form(app, "/language", Some(&cookie), &[("language", "es")]).await;
     assert_eq!(back.headers["location"], "/");
+    // The layout's form says where to return (browsers send no Referer: no-referrer policy).
+    let form_back = post_form(
+        app,
+        "/language",
+        Some(&cookie),
+        &[("language", "es"), ("back", "/studies/RCT/reports")],
+    )
+    .await;
+    assert_eq!(form_back.headers["location"], "/studies/RCT/reports");
+    let foreign = post_form(
+        app,
+        "/language",
+        Some(&cookie),
+        &[("language", "es"), ("back", "//evil.example/")],
+    )
+    .await;
+    assert_eq!(foreign.headers["location"], "/");
     assert_eq!(html_lang(&page(app, "/", &cookie).await.text), "es");
 
     let refused = post_form(app, "/language", Some(&cookie), &[("language", "fr")]).await;

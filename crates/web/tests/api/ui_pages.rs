@@ -65,6 +65,21 @@ async fn every_page_renders_its_contract_ids_for_an_investigator(app: &TestApp) 
         assert_has(&reply.text, needles);
         assert_no_inline_script_or_style(&reply);
     }
+    // The adverse event links to its correction by the stored fact's id; a monitor (who may
+    // not record) sees neither correction links nor the visit form link.
+    let patient = page(app, "/studies/RCT/patients/P-A1", &cookie).await;
+    assert!(
+        patient
+            .text
+            .contains(&format!("/corrections/new?fact={}", app.ae_id)),
+        "{}",
+        patient.text
+    );
+    let monitor = login(app, "mon").await;
+    let read_only = page(app, "/studies/RCT/patients/P-A1", &monitor).await;
+    assert_eq!(read_only.status, 200);
+    assert!(!read_only.text.contains("corrections/new"));
+    assert!(!read_only.text.contains("id=\"new-visit\""));
     let dashboard = page(app, "/studies/RCT", &cookie).await;
     // Another site's patient is not listed; the investigator may not read the audit trail.
     assert!(!dashboard.text.contains("P-B1"));
@@ -176,7 +191,105 @@ async fn accept_language_es_renders_the_dashboard_in_spanish(app: &TestApp) {
     assert_has(&dashboard.text, &["vencida", "Pacientes", "aleatorizados"]);
 }
 
+async fn the_randomize_button_and_the_allocation_follow_the_store(app: &TestApp) {
+    use sledger_store::{Actor, Answer, ListKind, Lock};
+    let store = &app.state.store;
+    let root = Actor("root".to_owned());
+    let study = store.study_as(&root, "RCT").await.unwrap();
+    store
+        .set_up_randomization(&root, &study, None)
+        .await
+        .unwrap();
+    // A patient at one of the protocol's stratification sites, visible to both users.
+    for user in ["inv", "mon"] {
+        store.grant_site(&root, user, "HCUV").await.unwrap();
+    }
+    let patient = sledger_store::NewPatient {
+        code: "P-R1".to_owned(),
+        site: "HCUV".to_owned(),
+        sex: sledger_core::sex::RecordedSex::Female,
+        birth_year: 1990,
+        birth_month: 2,
+        enrollment_date: "2024-02-01".parse().unwrap(),
+    };
+    store.enroll(&root, &study, &patient).await.unwrap();
+    let investigator = login(app, "inv").await;
+    let monitor = login(app, "mon").await;
+    let before = page(app, "/studies/RCT/patients/P-R1", &investigator).await;
+    assert!(
+        !before.text.contains("randomize-form"),
+        "strata not locked yet"
+    );
+
+    let answers: Vec<(String, Answer)> = [
+        "adult",
+        "ln_class",
+        "biopsy_recent",
+        "refractory_or_relapse",
+        "sledai",
+        "consent",
+    ]
+    .iter()
+    .map(|c| ((*c).to_owned(), Answer::Yes))
+    .collect();
+    store
+        .record_eligibility(&root, &study, "P-R1", &answers)
+        .await
+        .unwrap();
+    let strata = vec![
+        ("site".to_owned(), "HCUV".to_owned()),
+        ("baseline_upcr_ge_3_g_g".to_owned(), "yes".to_owned()),
+        ("prior_cyclophosphamide".to_owned(), "no".to_owned()),
+    ];
+    store
+        .set_strata(&root, &study, "P-R1", &strata, Lock::Lock)
+        .await
+        .unwrap();
+    let ready = page(app, "/studies/RCT/patients/P-R1", &investigator).await;
+    assert!(
+        ready.text.contains("<form id=\"randomize-form\" method=\"post\" action=\"/studies/RCT/patients/P-R1/randomize\">"),
+        "{}",
+        ready.text
+    );
+    assert!(ready.text.contains("id=\"randomize\""));
+    assert!(!ready.text.contains("data-testid=\"allocation\""));
+    let not_for_monitor = page(app, "/studies/RCT/patients/P-R1", &monitor).await;
+    assert_eq!(not_for_monitor.status, 200);
+    assert!(!not_for_monitor.text.contains("randomize-form"));
+
+    store
+        .randomize(&root, &study, "P-R1", ListKind::Live)
+        .await
+        .unwrap();
+    let after = page(app, "/studies/RCT/patients/P-R1", &investigator).await;
+    assert!(!after.text.contains("randomize-form"), "randomized once");
+    assert!(
+        after
+            .text
+            .contains("data-testid=\"allocation\">allocated — blinded<"),
+        "{}",
+        after.text
+    );
+    let admin = login(app, "root").await;
+    let unblinded = page(app, "/studies/RCT/patients/P-R1", &admin).await;
+    assert!(
+        unblinded
+            .text
+            .contains("data-testid=\"allocation\">allocated to "),
+        "{}",
+        unblinded.text
+    );
+    let dashboard = page(app, "/studies/RCT", &investigator).await;
+    assert!(
+        dashboard
+            .text
+            .contains("data-testid=\"count-randomized\">1<")
+    );
+    assert!(dashboard.text.contains("data-testid=\"count-screened\">1<"));
+}
+
 on_both_backends!(
+    the_randomize_button_and_the_allocation_follow_the_store,
     every_page_renders_its_contract_ids_for_an_investigator,
     a_patient_of_another_site_is_refused,
     the_audit_page_is_for_monitors_and_refused_to_coordinators,

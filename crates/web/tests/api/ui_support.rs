@@ -123,6 +123,10 @@ pub fn assert_no_inline_script_or_style(reply: &Reply) {
         );
     }
     assert!(!html.contains(" style="), "a style attribute");
+    assert!(
+        html.contains(r#"<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>"#),
+        "htmx configured without eval or injected styles"
+    );
     assert!(!html.contains("<style"), "a style element");
     assert!(
         !html.contains("hx-on"),

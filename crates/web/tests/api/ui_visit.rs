@@ -52,7 +52,7 @@ async fn fact_rows(app: &TestApp) -> i64 {
 }
 
 /// The m1 visit of P-A1 as the form sends it.
-fn m1_form<'a>(key: &'a str) -> Vec<(&'a str, &'a str)> {
+fn m1_form(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("idempotency_key", key),
         ("visit", "m1"),
