@@ -8,7 +8,9 @@
 //! `web-load HOST:PORT METHOD PATH RATE SECONDS CONNECTIONS TOKEN [BODY_TEMPLATE_FILE]`
 //! — `{n}` in the body template becomes the request's number (unique idempotency keys), `{p}`
 //! the request's number modulo 100 (the patient, so that no patient collects thousands of
-//! visits).
+//! visits). TOKEN is a bearer token, or `cookie:NAME=VALUE` to send a session cookie instead
+//! (the HTML pages); a body file ending in `.form` is sent as an HTML form
+//! (`application/x-www-form-urlencoded`), any other as JSON. The summary counts every status.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,6 +28,8 @@ struct Plan {
     path: String,
     token: String,
     body: Option<String>,
+    /// The body is an HTML form, not JSON.
+    form: bool,
 }
 
 /// One response read off the connection: status code.
@@ -39,13 +43,22 @@ async fn exchange(
         b.replace("{n}", &n.to_string())
             .replace("{p}", &(n % PATIENTS).to_string())
     });
+    let credential = match plan.token.strip_prefix("cookie:") {
+        Some(cookie) => format!("Cookie: {cookie}"),
+        None => format!("Authorization: Bearer {}", plan.token),
+    };
     let mut request = format!(
-        "{} {} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n",
-        plan.method, plan.path, plan.address, plan.token
+        "{} {} HTTP/1.1\r\nHost: {}\r\n{credential}\r\n",
+        plan.method, plan.path, plan.address
     );
     if let Some(b) = &body {
+        let kind = if plan.form {
+            "application/x-www-form-urlencoded"
+        } else {
+            "application/json"
+        };
         request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            "Content-Type: {kind}\r\nContent-Length: {}\r\n",
             b.len()
         ));
     }
@@ -110,6 +123,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rate: f64 = args[4].parse()?;
     let seconds: f64 = args[5].parse()?;
     let connections: usize = args[6].parse()?;
+    let form = args.get(8).is_some_and(|path| path.ends_with(".form"));
     let body = match args.get(8) {
         Some(path) => Some(std::fs::read_to_string(path)?),
         None => None,
@@ -120,6 +134,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         path: args[3].clone(),
         token: args[7].clone(),
         body,
+        form,
     });
     let total = (rate * seconds) as usize;
     let (tx, rx) = mpsc::channel::<(usize, Instant)>(total.max(1));
@@ -139,6 +154,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Ok(s) => s,
                     Err(e) => {
                         eprintln!("request {n}: {e}");
+                        // A broken connection is replaced, so one failure stays one failure.
+                        if let Ok(fresh) = TcpStream::connect(&plan.address).await {
+                            let _ = fresh.set_nodelay(true);
+                            stream = fresh;
+                        }
                         0
                     }
                 };
@@ -156,11 +176,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(tx);
     let mut latencies = Vec::with_capacity(total);
     let mut failures = 0usize;
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
     for w in workers {
         for (latency, status) in w.await? {
             if !(200..300).contains(&status) {
                 failures += 1;
             }
+            *statuses.entry(status).or_default() += 1;
             latencies.push(latency);
         }
     }
@@ -168,7 +190,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     latencies.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{} {}: {} requests in {:.1} s ({:.0} req/s offered {:.0}), non-2xx {}, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "{} {} ({connections} connections): {} requests in {:.1} s ({:.0} req/s offered {:.0}), non-2xx {}, statuses {statuses:?} (0 = no answer), p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         plan.method,
         plan.path,
         latencies.len(),

@@ -82,6 +82,61 @@ impl Store {
         Ok(token)
     }
 
+    /// Revokes `username`'s live tokens named `name` (a leaked or retired script token);
+    /// returns how many. The row stays, stamped `revoked_at`, and the revocation is audited.
+    /// An admin revokes anyone's tokens, a user their own.
+    pub async fn revoke_api_tokens(
+        &self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+    ) -> Result<usize, StoreError> {
+        let result = self.try_revoke_api_tokens(actor, username, name).await;
+        self.audit_refusal_on(actor, USERS_CHAIN, "api_token", username, result)
+            .await
+    }
+
+    async fn try_revoke_api_tokens(
+        &self,
+        actor: &Actor,
+        username: &str,
+        name: &str,
+    ) -> Result<usize, StoreError> {
+        let mut w = Write::begin(self.pool(), USERS_CHAIN, actor).await?;
+        if actor.0 != username {
+            authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
+        }
+        let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+        let rows = w
+            .tx
+            .fetch_all(
+                "SELECT token_id FROM api_token WHERE user_id = $1 AND name = $2 AND revoked_at IS NULL ORDER BY token_id",
+                &[user_id.as_str().into(), name.into()],
+            )
+            .await?;
+        let at = w.at().to_owned();
+        for row in &rows {
+            let token_id = row.req_text(0)?;
+            w.tx.execute(
+                "UPDATE api_token SET revoked_at = $1 WHERE token_id = $2",
+                &[at.as_str().into(), token_id.as_str().into()],
+            )
+            .await?;
+            let after = json!({ "username": username, "name": name, "revoked_at": at });
+            w.audit(
+                "revoke",
+                "api_token",
+                &token_id,
+                None,
+                Some(after.to_string()),
+                None,
+            )
+            .await?;
+        }
+        w.commit().await?;
+        Ok(rows.len())
+    }
+
     /// The username a bearer token stands for (`None`: unknown or revoked).
     pub async fn api_token_user(&self, token: &str) -> Result<Option<String>, StoreError> {
         let mut tx = self.pool().begin_read().await?;

@@ -123,36 +123,66 @@ impl Chain {
         at: &str,
         record: AuditRecord,
     ) -> Result<AuditEntry, StoreError> {
+        let entry = self.link(at, record);
+        self.insert(tx, std::slice::from_ref(&entry)).await?;
+        Ok(entry)
+    }
+
+    /// Appends `records` in order, stamped `at`: the hashes are chained in memory and the
+    /// entries written with as few multi-row INSERTs as the parameter limit allows.
+    pub async fn append_many(
+        &mut self,
+        tx: &mut Tx,
+        at: &str,
+        records: Vec<AuditRecord>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let entries: Vec<AuditEntry> = records.into_iter().map(|r| self.link(at, r)).collect();
+        self.insert(tx, &entries).await?;
+        Ok(entries)
+    }
+
+    /// The next entry of the chain (its sequence number and hash); moves the tail to it.
+    fn link(&mut self, at: &str, record: AuditRecord) -> AuditEntry {
         let seq = self.seq + 1;
         let hash = entry_hash(&self.study_id, seq, at, &record, &self.hash);
-        tx.execute(
-            "INSERT INTO audit_entry (study_id, seq, at, actor, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            &[
-                self.study_id.as_str().into(),
-                seq.into(),
-                at.into(),
-                record.actor.as_str().into(),
-                record.action.as_str().into(),
-                record.entity.as_str().into(),
-                record.entity_id.as_str().into(),
-                record.before.clone().into(),
-                record.after.clone().into(),
-                record.reason.clone().into(),
-                self.hash.as_str().into(),
-                hash.as_str().into(),
-            ],
-        )
-        .await?;
-        let entry = AuditEntry {
+        self.seq = seq;
+        AuditEntry {
             seq,
             at: at.to_owned(),
             record,
             prev_hash: std::mem::replace(&mut self.hash, hash.clone()),
             hash,
-        };
-        self.seq = seq;
-        Ok(entry)
+        }
+    }
+
+    async fn insert(&self, tx: &mut Tx, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        const WIDTH: usize = 12;
+        for chunk in entries.chunks(crate::fact::MAX_PARAMETERS / WIDTH) {
+            let rows = crate::backend::values_rows(tx.backend(), chunk.len(), WIDTH);
+            let sql = format!(
+                "INSERT INTO audit_entry (study_id, seq, at, actor, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash) VALUES {}",
+                rows
+            );
+            let mut params: Vec<Param> = Vec::with_capacity(chunk.len() * WIDTH);
+            for e in chunk {
+                params.extend([
+                    self.study_id.as_str().into(),
+                    e.seq.into(),
+                    e.at.as_str().into(),
+                    e.record.actor.as_str().into(),
+                    e.record.action.as_str().into(),
+                    e.record.entity.as_str().into(),
+                    e.record.entity_id.as_str().into(),
+                    e.record.before.clone().into(),
+                    e.record.after.clone().into(),
+                    e.record.reason.clone().into(),
+                    e.prev_hash.as_str().into(),
+                    e.hash.as_str().into(),
+                ]);
+            }
+            tx.execute(&sql, &params).await?;
+        }
+        Ok(())
     }
 }
 
@@ -170,7 +200,11 @@ const PAGE: i64 = 10_000;
 
 /// Recomputes the chain of `study_id` from the first entry and names the first broken one.
 pub async fn verify(pool: &Pool, study_id: &str) -> Result<Verification, StoreError> {
-    let mut tx = pool.begin_read().await?;
+    verify_in(&mut pool.begin_read().await?, study_id).await
+}
+
+/// [`verify`] within the read transaction `tx`.
+async fn verify_in(tx: &mut Tx, study_id: &str) -> Result<Verification, StoreError> {
     let mut expected_seq = 1;
     let mut prev = GENESIS.to_owned();
     loop {
@@ -228,7 +262,16 @@ pub async fn log(
     from_seq: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut tx = pool.begin_read().await?;
+    log_in(&mut pool.begin_read().await?, study_id, from_seq, limit).await
+}
+
+/// [`log`] within the read transaction `tx`.
+async fn log_in(
+    tx: &mut Tx,
+    study_id: &str,
+    from_seq: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let rows = tx
         .fetch_all(
             "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, reason, prev_hash, hash \
@@ -267,10 +310,10 @@ impl crate::Store {
         from_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
+        // Checked and read in one snapshot.
         let mut tx = self.pool().begin_read().await?;
         crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
-        drop(tx);
-        log(self.pool(), &study.study_id, from_seq, limit).await
+        log_in(&mut tx, &study.study_id, from_seq, limit).await
     }
 
     /// Recomputes a study's audit chain, for an actor who may read the audit trail.
@@ -281,8 +324,7 @@ impl crate::Store {
     ) -> Result<Verification, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         crate::authorization::authorize(&mut tx, actor, crate::Permission::ReadAudit).await?;
-        drop(tx);
-        verify(self.pool(), &study.study_id).await
+        verify_in(&mut tx, &study.study_id).await
     }
 }
 

@@ -26,6 +26,20 @@ pub enum Backend {
     Postgres,
 }
 
+/// The `VALUES` rows of a multi-row INSERT binding `rows × width` parameters in order:
+/// anonymous `?` on SQLite, which resolves `$n` names one by one (quadratic in their number),
+/// `$1…$n` on PostgreSQL.
+pub(crate) fn values_rows(backend: Backend, rows: usize, width: usize) -> String {
+    let row = |r: usize| match backend {
+        Backend::Sqlite => format!("({})", vec!["?"; width].join(", ")),
+        Backend::Postgres => {
+            let cells: Vec<String> = (1..=width).map(|i| format!("${}", r * width + i)).collect();
+            format!("({})", cells.join(", "))
+        }
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// A connection pool to one of the two databases. SQLite has one writer at a time
 /// (DESIGN §5): writers of this process take turns on an async lock instead of sleeping in
 /// SQLite's busy handler, whose back-off (up to 100 ms a nap) left the lock idle while

@@ -109,6 +109,10 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        // Site isolation (authorization.rs): only the patient's own sites may screen,
+        // stratify or unblind it.
+        authorization::authorize_site(&mut w.tx, actor, Permission::RecordScreening, &patient.site)
+            .await?;
         let current = fact::ELIGIBILITY_ANSWER
             .current_where(&mut w.tx, &study.study_id, "patient_id", &patient.entity_id)
             .await?;

@@ -46,27 +46,31 @@ impl Store {
         if facts.is_empty() {
             return Ok(0);
         }
-        let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
+        let mut rows: Vec<(&'static fact::FactTable, crate::column::Columns)> =
+            Vec::with_capacity(facts.len());
         for f in facts {
             let pid = f.patient_id.as_str();
-            match &f.fact {
-                ImportedFact::Medication(m) => {
-                    w.create(&fact::MEDICATION, medication::values(pid, m))
-                        .await?
-                }
+            rows.push(match &f.fact {
+                ImportedFact::Medication(m) => (&fact::MEDICATION, medication::values(pid, m)),
                 ImportedFact::Infusion(i) => {
                     let i = i.clone().validate()?;
-                    w.create(&fact::INFUSION, infusion::values(pid, &i)).await?
+                    (&fact::INFUSION, infusion::values(pid, &i))
                 }
-                ImportedFact::Condition(c) => {
-                    w.create(&fact::CONDITION, condition::values(pid, c))
-                        .await?
-                }
+                ImportedFact::Condition(c) => (&fact::CONDITION, condition::values(pid, c)),
                 ImportedFact::AdverseEvent(ae) => {
-                    w.create(&fact::ADVERSE_EVENT, adverse_event::values(pid, ae))
-                        .await?
+                    (&fact::ADVERSE_EVENT, adverse_event::values(pid, ae))
                 }
-            };
+            });
+        }
+        let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
+        // Consecutive facts of one table go in one multi-row write, in the records' order.
+        let mut rows = rows.into_iter().peekable();
+        while let Some((table, first)) = rows.next() {
+            let mut run = vec![first];
+            while let Some((_, next)) = rows.next_if(|(t, _)| std::ptr::eq(*t, table)) {
+                run.push(next);
+            }
+            w.create_many(table, run).await?;
         }
         let keys: Vec<ImportKey> = facts.iter().map(|f| f.key.clone()).collect();
         insert_keys(&mut w, &keys, import_id).await?;

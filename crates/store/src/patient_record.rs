@@ -17,6 +17,7 @@ use sledger_core::record::{MedicationExposure, PatientRecord};
 
 use crate::Store;
 use crate::adverse_event::{self, AdverseEvent};
+use crate::backend::Tx;
 use crate::column;
 use crate::error::StoreError;
 use crate::fact::{self, FactVersion};
@@ -193,6 +194,8 @@ impl Store {
         actor: &crate::Actor,
         study: &Study,
     ) -> Result<Vec<PatientChart>, StoreError> {
+        // The permission and the charts come from one snapshot: a role revoked meanwhile
+        // cannot slip between the check and the read.
         let mut tx = self.pool().begin_read().await?;
         let (_, scope) = crate::authorization::authorize_scope(
             &mut tx,
@@ -200,8 +203,7 @@ impl Store {
             crate::authorization::Permission::ReadReports,
         )
         .await?;
-        drop(tx);
-        let mut charts = self.study_charts(study).await?;
+        let mut charts = study_charts_in(tx, study).await?;
         charts.retain(|c| scope.includes(&c.patient.site));
         Ok(charts)
     }
@@ -210,58 +212,64 @@ impl Store {
     /// patient): the reports' read (issue #5: a trial report of 500 patients under a second).
     /// Patients in study-code order.
     pub async fn study_charts(&self, study: &Study) -> Result<Vec<PatientChart>, StoreError> {
-        let sid = study.study_id.as_str();
-        let mut tx = self.pool().begin_read().await?;
-        let mut patients: Vec<PatientRef> = fact::PATIENT
-            .current_all(&mut tx, sid)
-            .await?
-            .iter()
-            .map(PatientRef::from_fact)
-            .collect::<Result<_, _>>()?;
-        patients.sort_by(|a, b| a.code.cmp(&b.code));
-        let mut charts = Vec::with_capacity(patients.len());
-        // Batches of patients, pipelined: while the database runs a batch's queries, the
-        // previous texts are parsed and the previous batch assembled on blocking threads; at
-        // most two batches are in memory, whatever the study's size.
-        let mut pending: Option<tokio::task::JoinHandle<Result<Vec<PatientChart>, StoreError>>> =
-            None;
-        for batch in patients.chunks(CHART_BATCH) {
-            let ids: Vec<&str> = batch.iter().map(|p| p.entity_id.as_str()).collect();
-            let mut parses = Vec::with_capacity(CHART_TABLES.len());
-            for table in CHART_TABLES {
-                let text = table
-                    .current_where_any_text(&mut tx, sid, "patient_id", &ids)
-                    .await?;
-                parses.push(tokio::task::spawn_blocking(move || table.parse_rows(&text)));
-            }
-            let batch = batch.to_vec();
-            let assembling = tokio::spawn(async move {
-                let mut parsed = Vec::with_capacity(parses.len());
-                for p in parses {
-                    parsed.push(p.await.map_err(|e| StoreError::Worker(e.to_string()))??);
-                }
-                tokio::task::spawn_blocking(move || assemble_batch(batch, parsed))
-                    .await
-                    .map_err(|e| StoreError::Worker(e.to_string()))?
-            });
-            if let Some(previous) = pending.replace(assembling) {
-                charts.extend(
-                    previous
-                        .await
-                        .map_err(|e| StoreError::Worker(e.to_string()))??,
-                );
-            }
+        study_charts_in(self.pool().begin_read().await?, study).await
+    }
+}
+
+/// [`Store::study_charts`] within the read transaction `tx` (consumed: ended once the last
+/// batch is read).
+async fn study_charts_in(mut tx: Tx, study: &Study) -> Result<Vec<PatientChart>, StoreError> {
+    let sid = study.study_id.as_str();
+    let mut patients: Vec<PatientRef> = fact::PATIENT
+        .current_all(&mut tx, sid)
+        .await?
+        .iter()
+        .map(PatientRef::from_fact)
+        .collect::<Result<_, _>>()?;
+    patients.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut charts = Vec::with_capacity(patients.len());
+    // Batches of patients, pipelined: while the database runs a batch's queries, the
+    // previous texts are parsed and the previous batch assembled on blocking threads; at
+    // most two batches are in memory, whatever the study's size.
+    let mut pending: Option<tokio::task::JoinHandle<Result<Vec<PatientChart>, StoreError>>> = None;
+    for batch in patients.chunks(CHART_BATCH) {
+        let ids: Vec<&str> = batch.iter().map(|p| p.entity_id.as_str()).collect();
+        let mut parses = Vec::with_capacity(CHART_TABLES.len());
+        for table in CHART_TABLES {
+            let text = table
+                .current_where_any_text(&mut tx, sid, "patient_id", &ids)
+                .await?;
+            parses.push(tokio::task::spawn_blocking(move || table.parse_rows(&text)));
         }
-        drop(tx);
-        if let Some(last) = pending {
+        let batch = batch.to_vec();
+        let assembling = tokio::spawn(async move {
+            let mut parsed = Vec::with_capacity(parses.len());
+            for p in parses {
+                parsed.push(p.await.map_err(|e| StoreError::Worker(e.to_string()))??);
+            }
+            tokio::task::spawn_blocking(move || assemble_batch(batch, parsed))
+                .await
+                .map_err(|e| StoreError::Worker(e.to_string()))?
+        });
+        if let Some(previous) = pending.replace(assembling) {
             charts.extend(
-                last.await
+                previous
+                    .await
                     .map_err(|e| StoreError::Worker(e.to_string()))??,
             );
         }
-        Ok(charts)
     }
+    drop(tx);
+    if let Some(last) = pending {
+        charts.extend(
+            last.await
+                .map_err(|e| StoreError::Worker(e.to_string()))??,
+        );
+    }
+    Ok(charts)
 }
+
+impl Store {}
 
 /// The fact tables a chart is read from, in the order [`assemble_batch`] takes them.
 const CHART_TABLES: [&fact::FactTable; 8] = [

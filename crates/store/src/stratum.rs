@@ -101,6 +101,10 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        // Site isolation (authorization.rs): only the patient's own sites may screen,
+        // stratify or unblind it.
+        authorization::authorize_site(&mut w.tx, actor, Permission::RecordScreening, &patient.site)
+            .await?;
         if let Some(at) = locked_at(&mut w.tx, &study.study_id, &patient.entity_id).await? {
             return Err(InputError::new(
                 "strata",

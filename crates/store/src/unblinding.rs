@@ -68,6 +68,9 @@ impl Store {
                 entity: "patient",
                 key: patient_code.to_owned(),
             })?;
+        // Site isolation (authorization.rs): only the patient's own sites may screen,
+        // stratify or unblind it.
+        authorization::authorize_site(&mut w.tx, actor, Permission::Unblind, &patient.site).await?;
         let Some(allocation) =
             allocation_of(&mut w.tx, &study.study_id, &patient.entity_id).await?
         else {

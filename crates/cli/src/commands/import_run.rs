@@ -353,6 +353,9 @@ impl ImportRun {
         drop(self.sender.take());
         let written = self.writer.await.context("the store writer stopped")??;
         self.summary.imported += written;
+        if self.summary.imported > 0 {
+            self.store.refresh_statistics().await?;
+        }
         self.errors.flush()?;
         if let Some(bar) = &self.progress {
             bar.finish_and_clear();

@@ -1,5 +1,5 @@
 //! `sledger user add --username U --role R [--site S …] [--password-stdin]`, `user list`,
-//! `user password`, `user site`, `user token` (DESIGN §6, issues #4 and #7): the user registry
+//! `user password`, `user site`, `user token`, `user revoke-token` (DESIGN §6, issues #4 and #7): the user registry
 //! whose usernames `--actor` names, their passwords, sites and bearer tokens. While no user exists every actor acts as
 //! admin, so the first user registered must be an admin (docs/randomization.md "Roles").
 
@@ -26,6 +26,8 @@ pub enum UserCommand {
     Site(SiteArgs),
     /// Print a new bearer token for a user, once (only its SHA-256 is stored).
     Token(TokenArgs),
+    /// Revoke a user's bearer tokens of that name (admin, or the user).
+    RevokeToken(TokenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,20 @@ pub async fn run(db: &DbArgs, command: UserCommand) -> anyhow::Result<ExitCode> 
                     .await
             );
             outln!("{token}");
+            store.close().await;
+        }
+        UserCommand::RevokeToken(args) => {
+            let store = db.open().await?;
+            let revoked = accepted!(
+                store
+                    .revoke_api_tokens(&db.actor(), &args.username, &args.name)
+                    .await
+            );
+            outln!(
+                "revoked {revoked} token(s) named {} of {}",
+                args.name,
+                args.username
+            );
             store.close().await;
         }
         UserCommand::Verify => {

@@ -127,6 +127,14 @@ fn serve_with_users_passwords_and_tokens(db: &TestDb) {
         );
         let (status, _) = http(port, "GET", "/api/v1/studies", &[], "").unwrap();
         assert_eq!(status, 401, "anonymous");
+        // A revoked token opens nothing; the revocation names how many it ended.
+        let revoked =
+            ok(&db.sledger_as("root", &["user", "revoke-token", "ines", "--name", "etl"]));
+        assert!(revoked.contains("revoked 1 token(s)"), "{revoked}");
+        let (status, reply) = http(port, "GET", "/api/v1/session", &[&auth], "").unwrap();
+        assert_eq!(status, 401, "{reply}");
+        let again = ok(&db.sledger_as("root", &["user", "revoke-token", "ines", "--name", "etl"]));
+        assert!(again.contains("revoked 0 token(s)"), "{again}");
     });
     let _ = server.kill();
     let _ = server.wait();

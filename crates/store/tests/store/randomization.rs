@@ -745,7 +745,89 @@ async fn test_and_live_lists_are_separate(db: &TestDb) {
     assert_intact(db, &study).await;
 }
 
+/// Site isolation for screening, strata and unblinding (authorization.rs): a coordinator or
+/// investigator of another site is refused, and nothing is written.
+async fn screening_strata_and_unblinding_stay_within_the_users_sites(db: &TestDb) {
+    let store = &db.store;
+    let study = study(store, &rct_blocks()).await;
+    store
+        .add_user(&actor(), "root", Role::Admin)
+        .await
+        .expect("admin");
+    let admin = Actor("root".into());
+    for (name, role, site) in [
+        ("cora", Role::Coordinator, "HURH"),
+        ("ines", Role::Investigator, "HURH"),
+        ("olga", Role::Investigator, "HCUV"),
+    ] {
+        store.add_user(&admin, name, role).await.expect("user");
+        store.grant_site(&admin, name, site).await.expect("granted");
+    }
+    store
+        .set_up_randomization(&admin, &study, None)
+        .await
+        .expect("set up");
+    enroll(store, &admin, &study, "S01", "HCUV").await;
+    let (cora, ines, olga) = (
+        Actor("cora".into()),
+        Actor("ines".into()),
+        Actor("olga".into()),
+    );
+    let r = store
+        .record_eligibility(&cora, &study, "S01", &yes_to_all())
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::Forbidden { ref rule, .. }) if rule.contains("HCUV")),
+        "{r:?}"
+    );
+    let r = store
+        .set_strata(
+            &cora,
+            &study,
+            "S01",
+            &strata("HCUV", "no", "no"),
+            Lock::Lock,
+        )
+        .await;
+    assert!(matches!(r, Err(StoreError::Forbidden { .. })), "{r:?}");
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM eligibility_answer WHERE study_id = $1",
+            &study
+        )
+        .await,
+        0
+    );
+    store
+        .record_eligibility(&olga, &study, "S01", &yes_to_all())
+        .await
+        .expect("own site screens");
+    store
+        .set_strata(
+            &olga,
+            &study,
+            "S01",
+            &strata("HCUV", "no", "no"),
+            Lock::Lock,
+        )
+        .await
+        .expect("own site stratifies");
+    store
+        .randomize(&olga, &study, "S01", ListKind::Live)
+        .await
+        .expect("randomized");
+    let r = store.unblind(&ines, &study, "S01", "anaphylaxis").await;
+    assert!(matches!(r, Err(StoreError::Forbidden { .. })), "{r:?}");
+    store
+        .unblind(&olga, &study, "S01", "anaphylaxis")
+        .await
+        .expect("own site unblinds");
+    assert_intact(db, &study).await;
+}
+
 on_both_backends!(
+    screening_strata_and_unblinding_stay_within_the_users_sites,
     two_hundred_concurrent_randomizations,
     minimization_replays_from_the_seed,
     refusals_consume_nothing_and_are_audited,
