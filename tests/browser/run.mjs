@@ -10,6 +10,7 @@
 // P0041, P0042 awaiting randomization, whose baseline is fixed (crates/cli/src/commands/
 // demo_awaiting.rs: creatinine 0.90 mg/dL, 24-hour UPCR 3200 mg/g, female born 1984-06).
 // Chromium is Debian's (/usr/bin/chromium); playwright-core drives it, no browser download.
+// SLEDGER_BROWSER_ONLY=a,c runs only the scenarios whose names start with those prefixes.
 
 import { chromium } from 'playwright-core';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -272,8 +273,12 @@ const SCENARIOS = {
     });
     await s.step('allocated', async () => {
       await page.locator('button#randomize').click();
-      await waitForText(page, page.locator('[data-testid=allocation]'), (t) => t.length > 0,
+      // MSC-LN-RCT is blinded and a coordinator a blinded role: the allocation, never the arm.
+      const shown = await waitForText(page, page.locator('[data-testid=allocation]'), (t) => t.length > 0,
         '[data-testid=allocation] after randomizing P0041');
+      if (!/blinded/i.test(shown) || /msc|placebo/i.test(shown)) {
+        throw new Error(`a blinded coordinator should see "allocated — blinded", not the arm: ${JSON.stringify(shown)}`);
+      }
       if ((await page.locator('button#randomize').count()) !== 0) {
         throw new Error('the randomize button is still shown after randomizing');
       }
