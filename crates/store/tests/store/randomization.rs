@@ -9,7 +9,9 @@ use jiff::civil::date;
 use sledger_core::randomization::{Minimization, Seed};
 use sledger_core::sex::RecordedSex;
 use sledger_store::audit::{self, Verification};
-use sledger_store::{Actor, Answer, ListKind, Lock, NewPatient, Role, Store, StoreError, Study};
+use sledger_store::{
+    Actor, Answer, ListKind, Lock, NewPatient, Role, Screening, Store, StoreError, Study,
+};
 
 use crate::harness::{TestDb, actor, on_both_backends};
 
@@ -826,8 +828,48 @@ async fn screening_strata_and_unblinding_stay_within_the_users_sites(db: &TestDb
     assert_intact(db, &study).await;
 }
 
+/// One patient's screening outcome, read for the UI's randomize button (`screening_of`): the
+/// same rule as the trial population's, from the current answers.
+async fn screening_of_reads_one_patients_answers(db: &TestDb) {
+    let store = &db.store;
+    let a = actor();
+    let study = study(store, &rct_blocks()).await;
+    enroll(store, &a, &study, "R01", "HCUV").await;
+    let screening = || store.screening_of(&a, &study, "R01");
+    assert_eq!(screening().await.expect("read"), Screening::NotScreened);
+    store
+        .record_eligibility(&a, &study, "R01", &[("adult".into(), Answer::Yes)])
+        .await
+        .expect("one answer");
+    assert!(matches!(
+        screening().await.expect("read"),
+        Screening::Incomplete(missing) if missing.len() == CRITERIA.len() - 1
+    ));
+    let mut answers = yes_to_all();
+    answers[4].1 = Answer::No;
+    store
+        .record_eligibility(&a, &study, "R01", &answers)
+        .await
+        .expect("answers");
+    assert_eq!(
+        screening().await.expect("read"),
+        Screening::Ineligible(vec!["sledai".to_owned()])
+    );
+    store
+        .record_eligibility(&a, &study, "R01", &yes_to_all())
+        .await
+        .expect("re-assessed");
+    assert_eq!(screening().await.expect("read"), Screening::Eligible);
+    let missing = store.screening_of(&a, &study, "R99").await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+}
+
 on_both_backends!(
     screening_strata_and_unblinding_stay_within_the_users_sites,
+    screening_of_reads_one_patients_answers,
     two_hundred_concurrent_randomizations,
     minimization_replays_from_the_seed,
     refusals_consume_nothing_and_are_audited,

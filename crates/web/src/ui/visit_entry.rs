@@ -388,6 +388,20 @@ fn page(
             }
         })
         .collect();
+    // A refusal of a field the form does not show (none is expected: every input the visit
+    // JSON is built from has its error element) is shown above the form, never dropped.
+    let names = field_names();
+    let unplaced: Vec<String> = outcome
+        .errors
+        .iter()
+        .filter(|e| !names.contains(&e.field))
+        .map(|e| format!("{}: {}", e.field, error_text(lang, e)))
+        .collect();
+    let form_error = match (form_error, unplaced.is_empty()) {
+        (Some(text), _) => Some(text),
+        (None, false) => Some(unplaced.join(" ")),
+        (None, true) => None,
+    };
     VisitPage {
         shell,
         title,
@@ -425,7 +439,15 @@ pub async fn new(
 ) -> Result<Response, UiError> {
     require_capture(&viewer)?;
     let ctx = patient_context(&state, &viewer, &study, &code).await?;
-    let form = VisitForm::default();
+    // The scores start from the preselected visit (the first scheduled one not recorded).
+    let mut values = HashMap::new();
+    if let Some(first) = visit_choices(&ctx.study, &ctx.record, &VisitForm::default())
+        .into_iter()
+        .find(|c| c.selected)
+    {
+        values.insert("visit".to_owned(), first.value);
+    }
+    let form = VisitForm::new(values);
     let outcome = Live {
         errors: Vec::new(),
         preview: live(&form, &ctx.record, &MeasureConfig::default()).preview,
@@ -442,6 +464,7 @@ pub async fn record(
     Path((study, code)): Path<(String, String)>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, UiError> {
+    require_capture(&viewer)?;
     let ctx = patient_context(&state, &viewer, &study, &code).await?;
     let form = VisitForm::new(values);
     let outcome = live(&form, &ctx.record, &MeasureConfig::default());

@@ -487,7 +487,14 @@ fn pga_hundredths(form: &VisitForm) -> Result<Option<u16>, FormError> {
     Ok(Some(h))
 }
 
-/// The prednisone dose (mg/day, oral, daily from the visit date), checked by core.
+/// The prednisone dose on the visit date (mg/day, oral), checked by core.
+///
+/// [DECISION] It is recorded as an exposure of that one day: active courses are summed
+/// (sle-activity §8.4), so an open-ended course per visit would add each visit's dose to the
+/// previous ones, and closing the previous course is a second write that `record_visit`
+/// cannot make in the same transaction. The dose on each visit date — what the reduction
+/// (§8.6), LLDAS and DORIS read — is then exact; cumulative exposure between visits (§8.5)
+/// needs the courses recorded with their dates (API, CLI, FHIR import).
 fn prednisone(form: &VisitForm, date: Option<Date>) -> Result<Option<Value>, FormError> {
     let Some(text) = form.get("prednisone") else {
         return Ok(None);
@@ -498,7 +505,7 @@ fn prednisone(form: &VisitForm, date: Option<Date>) -> Result<Option<Value>, For
         json!({
             "agent": "prednisone", "dose": json_number(dose), "dose_unit": "mg",
             "route": "oral", "schedule": "daily", "start_date": d.to_string(),
-            "end_date": null, "indication": "protocol",
+            "end_date": d.to_string(), "indication": "protocol",
         })
     }))
 }

@@ -339,6 +339,49 @@ mod tests {
         );
     }
 
+    /// Doses entered at successive visits are the dose of each visit date, never summed
+    /// (visit_form.rs `prednisone`: one-day exposures; sle-activity §8.4 sums active courses).
+    #[test]
+    fn prednisone_doses_of_successive_forms_do_not_add_up() {
+        let config = MeasureConfig::default();
+        let mut record = idx01(&["baseline"]);
+        for (visit, date, dose) in [("m1", "2017-03-31", "20"), ("m3", "2017-05-31", "12,5")] {
+            let form = VisitForm::new(HashMap::from([
+                ("visit".to_owned(), visit.to_owned()),
+                ("date".to_owned(), date.to_owned()),
+                ("prednisone".to_owned(), dose.to_owned()),
+            ]));
+            let s = submission(&form, "IDX-01").expect("valid");
+            let mut visits = record.visits().to_vec();
+            visits.push(
+                RecordedVisit::new(s.visit, s.date, s.observations, s.sledai, s.pga, s.facts)
+                    .expect("valid"),
+            );
+            let mut medications = record.medications().to_vec();
+            medications.extend(s.medications);
+            record = PatientRecord::new(
+                record.study_code().clone(),
+                record.sex(),
+                record.birth(),
+                record.enrollment_date(),
+                record.infusion_date(),
+                visits,
+                medications,
+            )
+            .expect("valid");
+        }
+        let doses: Vec<String> = visit_measures(&record, &config)
+            .iter()
+            .map(|m| {
+                m.glucocorticoid
+                    .as_ref()
+                    .map(|g| g.maintenance_pe.mg().normalize().to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(doses, ["30", "20", "12.5"]);
+    }
+
     #[test]
     fn an_incomplete_form_says_what_is_missing() {
         let config = MeasureConfig::default();

@@ -91,6 +91,8 @@ async fn the_form_page_offers_the_contract_fields(app: &TestApp) {
         "hx-post=\"/studies/RCT/patients/P-A1/visits/preview\"",
         "id=\"error-creatinine\" class=\"field-error\"",
         "id=\"save-visit\"",
+        // Ticking a descriptor does not change its value: the checkboxes post on "change".
+        "id=\"sledai-items\" hx-post=\"/studies/RCT/patients/P-A1/visits/preview\" hx-trigger=\"change delay:300ms\"",
         // The baseline is recorded: the next visit is preselected.
         "<option value=\"m1\" selected>",
     ] {
@@ -101,6 +103,16 @@ async fn the_form_page_offers_the_contract_fields(app: &TestApp) {
     let monitor = login(app, "mon").await;
     let reply = page(app, &format!("{PATIENT_URL}/visits/new"), &monitor).await;
     assert_eq!(reply.status, 403);
+    let before = fact_rows(app).await;
+    let reply = post_form(
+        app,
+        &format!("{PATIENT_URL}/visits"),
+        Some(&monitor),
+        &m1_form("monitor"),
+    )
+    .await;
+    assert_eq!(reply.status, 403, "{}", reply.text);
+    assert_eq!(fact_rows(app).await, before);
 }
 
 async fn the_preview_scores_sledai_egfr_and_response(app: &TestApp) {
