@@ -51,18 +51,21 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// An unknown path: a problem for the API (and anything a script asks for as JSON), the
-/// localized HTML 404 page for a person.
+/// localized HTML 404 page for a person (the language lookup only then).
 async fn not_found(
-    lang: ui::viewer::PageLang,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
 ) -> axum::response::Response {
-    let wants_html = headers
+    let (mut parts, _) = request.into_parts();
+    let wants_html = parts
+        .headers
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_html && !uri.path().starts_with("/api/") {
-        return ui::error_page::UiError::not_found(lang.0, uri.path()).into_response();
+    if wants_html && !parts.uri.path().starts_with("/api/") {
+        use axum::extract::FromRequestParts;
+        let Ok(lang) = ui::viewer::PageLang::from_request_parts(&mut parts, &state).await;
+        return ui::error_page::UiError::not_found(lang.0, parts.uri.path()).into_response();
     }
     ApiError::new(
         StatusCode::NOT_FOUND,

@@ -9,6 +9,7 @@ pub mod correction;
 pub mod dashboard;
 pub mod error_page;
 pub mod i18n;
+pub mod language;
 pub mod login;
 pub mod page;
 pub mod patient;
@@ -32,7 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{name}", get(assets::get))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
-        .route("/language", post(login::language))
+        .route("/language", post(language::switch))
         .route("/", get(studies::list))
         .route("/studies/{study}", get(dashboard::show))
         .route("/studies/{study}/patients/{code}", get(patient::show))
