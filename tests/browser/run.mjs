@@ -210,9 +210,15 @@ const SCENARIOS = {
       ]);
       const row = page.locator(`#measure-table tr[data-visit=${VISIT_INPUT.visit}]`);
       await row.waitFor({ timeout: TIMEOUT_MS });
-      const shown = await text(row);
-      if (!shown.includes(VISIT_INPUT.upcr)) {
-        throw new Error(`the new row ${VISIT_INPUT.visit} does not show the UPCR ${VISIT_INPUT.upcr}: ${shown}`);
+      const cell = async (testid) => text(row.locator(`[data-testid=${testid}]`));
+      assertEqual(await cell('upcr'), VISIT_INPUT.upcr, `the saved ${VISIT_INPUT.visit} row's UPCR`);
+      assertEqual(await cell('sledai2k'), expected.sledai2k, `the saved ${VISIT_INPUT.visit} row's SLEDAI-2K`);
+      assertEqual(await cell('egfr'), String(expected.egfr), `the saved ${VISIT_INPUT.visit} row's eGFR`);
+      // The visit's dose only: the baseline's 30 mg/day course does not add to it.
+      assertEqual(await cell('prednisone'), VISIT_INPUT.prednisone, `the saved ${VISIT_INPUT.visit} row's prednisone mg/day`);
+      const response = await cell('renal-response');
+      if (!response.startsWith(expected.response)) {
+        throw new Error(`the saved row's renal response: expected ${expected.response}, got ${JSON.stringify(response)}`);
       }
     });
   },

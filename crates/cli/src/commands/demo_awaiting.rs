@@ -130,12 +130,15 @@ fn baseline(code: &str, on: Date) -> anyhow::Result<VisitSubmission> {
             kidney_failure: Some(false),
             ..VisitFacts::default()
         },
+        // The dose on the visit's date, as the web form records it: an open-ended course
+        // would add to the dose of every later visit entered there (active courses are
+        // summed, sle-activity §8.4).
         medications: vec![MedicationExposure {
             agent: MedicationAgent::Prednisone,
             dose: parse_dose(Decimal::from(30), "mg")?,
             route: Route::Oral,
             schedule: Schedule::Daily,
-            period: ExposurePeriod::new(on, None)?,
+            period: ExposurePeriod::new(on, Some(on))?,
             indication: MedIndication::SleActivity,
         }],
         adverse_events: Vec::new(),
