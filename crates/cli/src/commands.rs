@@ -3,6 +3,10 @@
 pub mod audit;
 pub mod correct;
 pub mod demo;
+pub mod demo_awaiting;
+pub mod demo_index;
+pub mod demo_trial;
+pub mod demo_users;
 pub mod export;
 pub mod export_gather;
 pub mod histogram_svg;

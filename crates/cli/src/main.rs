@@ -79,9 +79,9 @@ enum Command {
     Randomization(commands::randomization::RandomizationCommand),
     /// Emergency unblinding of one patient, with a reason (audited).
     Unblind(commands::randomize::UnblindArgs),
-    /// Synthetic studies for trying sledger out: `sledger demo trial --study CODE`.
-    #[command(subcommand)]
-    Demo(commands::demo::DemoCommand),
+    /// The web demo (`sledger demo`: demo studies and logins, then the server) or a synthetic
+    /// randomized study (`sledger demo trial --study CODE`).
+    Demo(commands::demo::DemoArgs),
     /// The JSON API over HTTP: `sledger serve --port 8080 [--bind 127.0.0.1]`.
     Serve(commands::serve::ServeArgs),
     /// Study reports as HTML, Markdown or JSON: `case-series`, `trial`, `patient CODE`.

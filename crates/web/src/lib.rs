@@ -85,6 +85,14 @@ pub fn openapi_json() -> String {
 /// Serves `state` on `address` until the process is stopped (ctrl-c ends it gracefully).
 pub async fn serve(state: AppState, address: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(address).await?;
+    serve_on(state, listener).await
+}
+
+/// Serves `state` on an already bound `listener` until the process is stopped (ctrl-c ends it
+/// gracefully). Binding first lets a caller print the actual address (`--port 0` picks a free
+/// port, `sledger demo` prints it for the browser test) before serving.
+pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
     tracing::info!(%address, "sledger serving");
     axum::serve(
         listener,

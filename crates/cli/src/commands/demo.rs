@@ -1,47 +1,55 @@
-//! `sledger demo trial --study CODE --patients N [--seed S]`: a SYNTHETIC randomized study for
-//! trying the trial report and benchmarking it (issue #5 item 5) — never clinical data. It
-//! creates the study from protocols/msc-ln-rct.toml (embedded), sets up randomization, and for
-//! each patient enrolls, screens (a few ineligible or unscreened), locks strata, randomizes on
-//! the live list, records the infusion and twelve visits (the six scheduled ones and six
-//! unscheduled, a few patients dropping out) with plausible labs, SLEDAI-2K, PGA, a tapering
-//! prednisone and mycophenolate, and adverse events, all through the store's ordinary audited
-//! writes. The MSC arm responds better (proteinuria falls further, fewer flares, faster taper).
+//! `sledger demo` (issue #7 item 4): a ready-to-try web demo in one command. It creates
+//! `./sledger-demo.db` (`--db-file`; reused when it exists, `--fresh` recreates it) with the
+//! index study VLD-MSC and its three ILLUSTRATIVE patients, the SYNTHETIC randomized trial
+//! MSC-LN-RCT (40 randomized patients followed 12 months, and P0041 and P0042 awaiting
+//! randomization), and the demo logins; then it serves the web UI and API like `sledger serve`,
+//! printing the logins and then, last, `sledger demo: listening on http://ADDR:PORT/` (the
+//! actual address: `--port 0` picks a free port) before it serves.
+//!
+//! `sledger demo trial --study CODE --patients N [--seed S]`: only the synthetic randomized
+//! study, in the `--db` store, for the trial report and its benchmark (issue #5 item 5).
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Args, Subcommand};
-use jiff::ToSpan;
-use jiff::civil::Date;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{RngCore, SeedableRng};
-use rust_decimal::Decimal;
-use sledger_core::infusion::Infusion;
-use sledger_core::measures::glucocorticoid::{Route, Schedule};
-use sledger_core::measures::pga::Pga;
-use sledger_core::measures::sledai2k::{Descriptor, InvestigatorAnswer, ItemState};
-use sledger_core::protocol::{CellSource, Donor, Route as InfusionRoute, VisitCode};
-use sledger_core::record::MedicationExposure;
-use sledger_core::record::medication::{
-    ExposurePeriod, MedIndication, MedicationAgent, parse_dose,
-};
-use sledger_core::record::observation::{
-    Observation, ObservationReport, ObservationSource, ObservationValue,
-};
-use sledger_core::record::visit::VisitFacts;
-use sledger_core::sex::RecordedSex;
-use sledger_core::units::urine_protein::UrineSpecimen;
-use sledger_store::adverse_event::{AdverseEvent, CtcaeGrade, Relatedness, Seriousness};
-use sledger_store::{Answer, ListKind, Lock, NewPatient, VisitSubmission};
 
 use super::DbArgs;
+use super::demo_trial::{self, TrialPlan};
+use super::demo_users::{self, LOGINS, PASSWORD};
+use super::serve::{self, ListenArgs};
+use super::{demo_awaiting, demo_index};
 
-/// The randomized trial's protocol, embedded so the generator runs from anywhere.
-const PROTOCOL: &str = include_str!("../../../../protocols/msc-ln-rct.toml");
+/// The randomized demo trial's code (UI contract).
+pub const TRIAL: &str = "MSC-LN-RCT";
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DemoArgs {
+    #[command(subcommand)]
+    command: Option<DemoCommand>,
+    #[command(flatten)]
+    web: WebDemoArgs,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
     /// A synthetic randomized trial (msc-ln-rct protocol) for the trial report.
     Trial(TrialArgs),
+}
+
+/// `sledger demo` without a subcommand: the web demo.
+#[derive(Debug, Args)]
+pub struct WebDemoArgs {
+    /// The demo's SQLite file (reused when it exists; the global --db is not used).
+    #[arg(long, default_value = "./sledger-demo.db")]
+    db_file: PathBuf,
+    /// Delete the demo file first and create it anew.
+    #[arg(long)]
+    fresh: bool,
+    #[command(flatten)]
+    listen: ListenArgs,
 }
 
 #[derive(Debug, Args)]
@@ -58,361 +66,161 @@ pub struct TrialArgs {
     seed: u64,
 }
 
-/// A uniform draw in [0, 1).
-fn unit(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// A decimal with `places` decimals from an f64 (synthetic values only).
-fn dec(x: f64, places: u32) -> Decimal {
-    let scale = 10f64.powi(places as i32);
-    Decimal::new((x * scale).round() as i64, places)
-}
-
-fn obs(
-    code: &str,
-    value: Decimal,
-    unit: &str,
-    on: Date,
-    low: Option<Decimal>,
-    specimen: Option<UrineSpecimen>,
-) -> anyhow::Result<Observation> {
-    Ok(Observation::parse(ObservationReport {
-        code_system: "http://loinc.org".to_owned(),
-        code: code.to_owned(),
-        value: ObservationValue::Quantity(value),
-        unit: Some(unit.to_owned()),
-        reference_low: low,
-        reference_high: None,
-        effective: on,
-        specimen,
-        source: ObservationSource::Form,
-    })?)
-}
-
-/// The visit plan: (code, month) — the six scheduled visits and six unscheduled ones.
-const PLAN: [(Option<u8>, f64); 12] = [
-    (Some(0), 0.0),
-    (Some(1), 1.0),
-    (None, 2.0),
-    (Some(3), 3.0),
-    (None, 4.0),
-    (None, 5.0),
-    (Some(6), 6.0),
-    (None, 7.0),
-    (None, 8.0),
-    (Some(9), 9.0),
-    (None, 10.5),
-    (Some(12), 12.0),
-];
-
-pub async fn run(db: &DbArgs, command: DemoCommand) -> anyhow::Result<ExitCode> {
-    let DemoCommand::Trial(args) = command;
-    let store = db.open().await?;
-    let actor = db.actor();
-    let study = store
-        .create_study(&actor, &args.study, "msc-ln-rct.toml", PROTOCOL)
-        .await?;
-    store.set_up_randomization(&actor, &study, None).await?;
-    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
-    let start = Date::constant(2023, 1, 9);
-    let criteria: Vec<String> = study
-        .protocol
-        .eligibility()
-        .inclusion
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    let mut randomized = 0;
-    for i in 0..args.patients {
-        let code = format!("P{:04}", i + 1);
-        let enrolled = start.checked_add((i64::from(i) * 2).days())?;
-        let female = unit(&mut rng) < 0.88;
-        store
-            .enroll(
-                &actor,
-                &study,
-                &NewPatient {
-                    code: code.clone(),
-                    site: if unit(&mut rng) < 0.6 { "HCUV" } else { "HURH" }.to_owned(),
-                    sex: if female {
-                        RecordedSex::Female
-                    } else {
-                        RecordedSex::Male
-                    },
-                    birth_year: 1970 + (rng.next_u64() % 30) as i16,
-                    birth_month: 1 + (rng.next_u64() % 12) as u8,
-                    enrollment_date: enrolled,
-                },
-            )
-            .await?;
-        // Screening: 3 % never screened, 6 % fail the SLEDAI-2K criterion.
-        let screen = unit(&mut rng);
-        if screen < 0.03 {
-            continue;
-        }
-        let eligible = screen >= 0.09;
-        let answers: Vec<(String, Answer)> = criteria
-            .iter()
-            .map(|c| {
-                (
-                    c.clone(),
-                    if !eligible && c == "sledai" {
-                        Answer::No
-                    } else {
-                        Answer::Yes
-                    },
-                )
-            })
-            .collect();
-        store
-            .record_eligibility(&actor, &study, &code, &answers)
-            .await?;
-        if !eligible {
-            continue;
-        }
-        let baseline_upcr = 1200.0 + 4200.0 * unit(&mut rng);
-        let strata = vec![
-            ("site".to_owned(), store.patient(&study, &code).await?.site),
-            (
-                "baseline_upcr_ge_3_g_g".to_owned(),
-                if baseline_upcr >= 3000.0 { "yes" } else { "no" }.to_owned(),
-            ),
-            (
-                "prior_cyclophosphamide".to_owned(),
-                if unit(&mut rng) < 0.4 { "yes" } else { "no" }.to_owned(),
-            ),
-        ];
-        store
-            .set_strata(&actor, &study, &code, &strata, Lock::Lock)
-            .await?;
-        let allocation = store
-            .randomize(&actor, &study, &code, ListKind::Live)
-            .await?;
-        randomized += 1;
-        let msc = allocation.arm.as_deref() == Some("msc");
-        let day0 = enrolled.checked_add(10.days())?;
-        let weight = 50.0 + 30.0 * unit(&mut rng);
-        if unit(&mut rng) < 0.98 {
-            store
-                .record_infusion(
-                    &actor,
-                    &study,
-                    &code,
-                    Infusion {
-                        date: day0,
-                        source: CellSource::BoneMarrow,
-                        donor: Donor::Allogeneic,
-                        route: InfusionRoute::Iv,
-                        lot: Some(format!("SYN-{:04}", i + 1)),
-                        total_cells: (weight * 2.0e6).round() as u64,
-                        weight_kg: Some(dec(weight, 1)),
-                        viability_pct: Some(Decimal::from(95)),
-                        premedication: None,
-                    },
-                )
-                .await?;
-        }
-        // Dropout after a random visit for 10 %.
-        let last_visit = if unit(&mut rng) < 0.10 {
-            3 + (rng.next_u64() % 8) as usize
-        } else {
-            PLAN.len() - 1
-        };
-        let response = if msc {
-            0.15 + 0.35 * unit(&mut rng)
-        } else {
-            0.45 + 0.5 * unit(&mut rng)
-        };
-        let flare_risk = if msc { 0.03 } else { 0.08 };
-        let pred0 = 20.0 + 20.0 * unit(&mut rng);
-        let pred_end = if msc {
-            2.5 + 5.0 * unit(&mut rng)
-        } else {
-            7.5 + 10.0 * unit(&mut rng)
-        };
-        let creat0 = 0.8 + 0.6 * unit(&mut rng);
-        let c3_0 = 0.45 + 0.3 * unit(&mut rng);
-        let dsdna0 = 80.0 + 300.0 * unit(&mut rng);
-        let mut sledai_boost = 0.0;
-        for (k, (month, m)) in PLAN.iter().enumerate().take(last_visit + 1) {
-            let on = if *month == Some(0) {
-                day0.checked_sub(3.days())?
-            } else {
-                day0.checked_add(
-                    ((m * 30.4375).round() as i64 + (rng.next_u64() % 7) as i64 - 3).days(),
-                )?
-            };
-            let progress = (m / 12.0).min(1.0);
-            let factor =
-                1.0 - (1.0 - response) * (1.0 - (-3.0 * progress).exp()) / (1.0 - (-3.0f64).exp());
-            let noise = 0.85 + 0.3 * unit(&mut rng);
-            let flare = k > 0 && unit(&mut rng) < flare_risk;
-            sledai_boost = if flare { 6.0 } else { sledai_boost * 0.3 };
-            let upcr = baseline_upcr * factor * noise * if flare { 1.6 } else { 1.0 };
-            let mut observations = vec![
-                obs(
-                    "2890-2",
-                    dec(upcr, 0),
-                    "mg/g",
-                    on,
-                    None,
-                    Some(UrineSpecimen::Collection24h),
-                )?,
-                obs(
-                    "2160-0",
-                    dec(creat0 * (0.95 + 0.1 * unit(&mut rng)), 2),
-                    "mg/dL",
-                    on,
-                    None,
-                    None,
-                )?,
-                obs(
-                    "4485-9",
-                    dec((c3_0 + 0.4 * progress * (1.0 - response)) * 100.0, 0),
-                    "mg/dL",
-                    on,
-                    Some(Decimal::from(90)),
-                    None,
-                )?,
-                obs("5130-0", dec(dsdna0 * factor, 0), "[IU]/mL", on, None, None)?,
-            ];
-            // C4 missing at 15 % of visits, to show missing values as missing.
-            if unit(&mut rng) >= 0.15 {
-                observations.push(obs(
-                    "4498-2",
-                    dec(8.0 + 12.0 * progress, 0),
-                    "mg/dL",
-                    on,
-                    Some(Decimal::from(10)),
-                    None,
-                )?);
-            }
-            let mut answers = [InvestigatorAnswer::default(); 24];
-            for a in &mut answers {
-                a.state = Some(ItemState::Absent);
-            }
-            let active = upcr >= 500.0;
-            answers[Descriptor::Proteinuria.index()].state = Some(if active {
-                ItemState::Present
-            } else {
-                ItemState::Absent
-            });
-            answers[Descriptor::LowComplement.index()].state = Some(if progress < 0.5 {
-                ItemState::Present
-            } else {
-                ItemState::Absent
-            });
-            answers[Descriptor::IncreasedDnaBinding.index()].state = Some(if factor > 0.5 {
-                ItemState::Present
-            } else {
-                ItemState::Absent
-            });
-            answers[Descriptor::Hematuria.index()].state = Some(if active && progress < 0.3 {
-                ItemState::Present
-            } else {
-                ItemState::Absent
-            });
-            if sledai_boost > 3.0 {
-                answers[Descriptor::Arthritis.index()].state = Some(ItemState::Present);
-                answers[Descriptor::Rash.index()].state = Some(ItemState::Present);
-            }
-            let pga = ((2.5 * factor + sledai_boost / 6.0).min(3.0) * 100.0).round() as u16;
-            let prednisone = pred0 - (pred0 - pred_end) * progress + if flare { 10.0 } else { 0.0 };
-            let next = PLAN
-                .get(k + 1)
-                .map(|(_, nm)| day0.checked_add(((nm * 30.4375).round() as i64 - 4).days()))
-                .transpose()?;
-            let mut medications = vec![MedicationExposure {
-                agent: MedicationAgent::Prednisone,
-                dose: parse_dose(dec(prednisone / 2.5, 0) * dec(2.5, 1), "mg")?,
-                route: Route::Oral,
-                schedule: Schedule::Daily,
-                period: ExposurePeriod::new(on, next.filter(|n| *n > on))?,
-                indication: if flare {
-                    MedIndication::SleActivity
-                } else {
-                    MedIndication::Protocol
-                },
-            }];
-            if k == 0 {
-                medications.push(MedicationExposure {
-                    agent: MedicationAgent::Mycophenolate,
-                    dose: parse_dose(Decimal::from(1000), "mg")?,
-                    route: Route::Oral,
-                    schedule: Schedule::Bid,
-                    period: ExposurePeriod::new(on, None)?,
-                    indication: MedIndication::Protocol,
-                });
-            }
-            let mut adverse_events = Vec::new();
-            if k > 0 && unit(&mut rng) < 0.12 {
-                let grade =
-                    1 + (rng.next_u64() % 10).min(3) as i64 / 2 + i64::from(unit(&mut rng) < 0.05);
-                let related = [
-                    Relatedness::Unrelated,
-                    Relatedness::Unlikely,
-                    Relatedness::Possible,
-                    Relatedness::Probable,
-                    Relatedness::Definite,
-                ][(rng.next_u64() % if msc { 5 } else { 3 }) as usize];
-                let terms = [
-                    "Upper respiratory tract infection",
-                    "Headache",
-                    "Nausea",
-                    "Urinary tract infection",
-                    "Infusion related reaction",
-                    "Herpes zoster",
-                ];
-                adverse_events.push(AdverseEvent::new(
-                    terms[(rng.next_u64() % terms.len() as u64) as usize],
-                    CtcaeGrade::new(grade)?,
-                    if grade >= 3 {
-                        Seriousness::Serious
-                    } else {
-                        Seriousness::NonSerious
-                    },
-                    related,
-                    on,
-                    on.checked_add(7.days()).ok(),
-                    None,
-                )?);
-            }
-            store
-                .record_visit(
-                    &actor,
-                    &study,
-                    VisitSubmission {
-                        patient_code: code.clone(),
-                        visit: month.map_or(VisitCode::Unscheduled, |mo| {
-                            if mo == 0 {
-                                VisitCode::Baseline
-                            } else {
-                                VisitCode::Month(mo)
-                            }
-                        }),
-                        date: on,
-                        idempotency_key: format!("{code}/{k}"),
-                        observations,
-                        sledai: answers,
-                        pga: Some(Pga::from_hundredths(pga)?),
-                        facts: VisitFacts {
-                            rescue_or_treatment_failure: Some(false),
-                            kidney_failure: Some(false),
-                            ..VisitFacts::default()
-                        },
-                        medications,
-                        adverse_events,
-                    },
-                )
-                .await?;
-        }
+pub async fn run(db: &DbArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Some(DemoCommand::Trial(trial)) => run_trial(db, &trial).await,
+        None => run_web(&args.web).await,
     }
+}
+
+async fn run_trial(db: &DbArgs, args: &TrialArgs) -> anyhow::Result<ExitCode> {
+    let store = db.open().await?;
+    let plan = TrialPlan {
+        patients: args.patients,
+        seed: args.seed,
+        screen_failures: true,
+    };
+    let outcome = demo_trial::generate(&store, &db.actor(), &args.study, &plan).await?;
     store.close().await;
     outln!(
-        "synthetic study {}: {} patients enrolled, {randomized} randomized (SYNTHETIC data, not clinical)",
+        "synthetic study {}: {} patients enrolled, {} randomized (SYNTHETIC data, not clinical)",
         args.study,
-        args.patients
+        args.patients,
+        outcome.randomized
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The SQLite file and its journal companions, removed by `--fresh`.
+fn remove_db_files(path: &Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => anyhow::bail!("cannot remove {}: {e}", Path::new(&file).display()),
+        }
+    }
+    Ok(())
+}
+
+/// Writes both demo studies and the logins into the (new) store.
+async fn create(store: &sledger_store::Store) -> anyhow::Result<u32> {
+    let admin = demo_users::add_admin(store).await?;
+    demo_index::load(store, &admin).await?;
+    let plan = TrialPlan {
+        patients: 40,
+        seed: 1,
+        screen_failures: false,
+    };
+    let trial = demo_trial::generate(store, &admin, TRIAL, &plan).await?;
+    let today = jiff::Zoned::now().date();
+    demo_awaiting::add(store, &admin, &trial.study, today).await?;
+    demo_users::add_logins(store, &admin).await?;
+    Ok(trial.randomized)
+}
+
+/// Opens the SQLite store at `path`.
+async fn open(path: &Path) -> anyhow::Result<sledger_store::Store> {
+    let url = format!("sqlite://{}", path.display());
+    sledger_store::Store::open(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the demo store {url}: {e}"))
+}
+
+/// Creates the demo store at `path` by way of `PATH.creating`, renamed only once complete, so
+/// an interrupted run leaves no half-made file for the next run to reuse.
+async fn create_at(path: &Path) -> anyhow::Result<u32> {
+    let mut creating = path.as_os_str().to_owned();
+    creating.push(".creating");
+    let creating = PathBuf::from(creating);
+    remove_db_files(&creating)?;
+    let store = open(&creating).await?;
+    let randomized = create(&store).await?;
+    store.close().await;
+    // Closing the last connection checkpoints the write-ahead log into the file; a log left
+    // behind would hold writes the renamed file lacks.
+    let mut wal = creating.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = PathBuf::from(wal);
+    anyhow::ensure!(
+        std::fs::metadata(&wal).map_or(true, |m| m.len() == 0),
+        "{} was not checkpointed into {}",
+        wal.display(),
+        creating.display()
+    );
+    std::fs::rename(&creating, path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot rename {} to {}: {e}",
+            creating.display(),
+            path.display()
+        )
+    })?;
+    remove_db_files(&creating)?;
+    Ok(randomized)
+}
+
+/// Refuses an existing `path` that is not a demo store (its studies other than exactly the
+/// demo's two): `--fresh` must never delete a real study's data, nor may the demo serve one
+/// while printing demo logins.
+async fn check_is_demo(path: &Path) -> anyhow::Result<()> {
+    let store = open(path).await?;
+    let studies = store.studies().await?;
+    store.close().await;
+    let mut codes: Vec<&str> = studies.iter().map(|(code, _)| code.as_str()).collect();
+    codes.sort_unstable();
+    let mut demo = [TRIAL, demo_index::STUDY];
+    demo.sort_unstable();
+    anyhow::ensure!(
+        codes == demo,
+        "{} is not a sledger demo store (its studies: {}; a demo has {} and {}): \
+         choose another --db-file, or serve it with `sledger serve`",
+        path.display(),
+        if codes.is_empty() {
+            "none".to_owned()
+        } else {
+            codes.join(", ")
+        },
+        demo_index::STUDY,
+        TRIAL
+    );
+    Ok(())
+}
+
+async fn run_web(args: &WebDemoArgs) -> anyhow::Result<ExitCode> {
+    if args.db_file.exists() {
+        check_is_demo(&args.db_file).await?;
+    }
+    if args.fresh {
+        remove_db_files(&args.db_file)?;
+    }
+    let path = args.db_file.display();
+    if args.db_file.exists() {
+        outln!("sledger demo: reusing {path} (--fresh recreates it); starting the server only");
+    } else {
+        let started = Instant::now();
+        let randomized = create_at(&args.db_file).await?;
+        outln!(
+            "sledger demo: created {path} in {:.1} s: {} (3 ILLUSTRATIVE patients, invented \
+             values), {TRIAL} ({randomized} randomized + P0041, P0042 awaiting randomization; \
+             SYNTHETIC data, not clinical)",
+            started.elapsed().as_secs_f64(),
+            demo_index::STUDY
+        );
+    }
+    let store = open(&args.db_file).await?;
+    let listener = serve::bind(&args.listen).await?;
+    let address = listener.local_addr()?;
+    outln!("sledger demo: log in with password {PASSWORD} as one of:");
+    outln!("  {:<14} admin", demo_users::ADMIN);
+    for (username, role, language) in LOGINS {
+        let language = language.map_or_else(String::new, |l| format!(" (language {l})"));
+        outln!("  {username:<14} {role}{language}");
+    }
+    // The last line before serving, so that a reader may stop reading after it.
+    outln!("sledger demo: listening on http://{address}/");
+    serve::init_tracing();
+    serve::serve_bound(store, &args.listen, listener).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,10 +6,13 @@
 //! SKIPPED line, or fails when `SLEDGER_REQUIRE_POSTGRES=1` (as in CI).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod demo_server;
 mod harness;
 
 mod bad_input;
+mod browser;
 mod csv_import;
+mod demo;
 mod export;
 mod fhir_import;
 mod fhir_import_facts;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::harness::{TestDb, ok, on_both_backends, text};
 
 /// One HTTP/1.1 exchange with `Connection: close`: (status, headers and body as text).
-fn http(
+pub fn http(
     port: u16,
     method: &str,
     path: &str,

@@ -868,8 +868,8 @@ async fn screening_of_reads_one_patients_answers(db: &TestDb) {
 }
 
 on_both_backends!(
-    screening_of_reads_one_patients_answers,
     screening_strata_and_unblinding_stay_within_the_users_sites,
+    screening_of_reads_one_patients_answers,
     two_hundred_concurrent_randomizations,
     minimization_replays_from_the_seed,
     refusals_consume_nothing_and_are_audited,
