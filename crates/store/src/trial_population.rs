@@ -19,6 +19,14 @@ use crate::randomization_list::{ListKind, keyed_digest, seed_of};
 use crate::study::Study;
 use crate::write::{Actor, Write};
 
+/// Where a patient stands on the way into the trial (the dashboard's counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentStatus {
+    pub code: String,
+    pub screening: Screening,
+    pub randomized: bool,
+}
+
 /// A patient's screening outcome from the recorded eligibility answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screening {
@@ -117,6 +125,55 @@ impl Store {
             .filter_map(|a| Some((a.text("criterion")?, a.text("answer")?)))
             .collect();
         Ok(screening(&study.protocol, &answers))
+    }
+
+    /// Each patient's screening outcome and whether they are randomized (never the arm), for
+    /// the patients of the actor's sites: the study dashboard's counts. A plain read — unlike
+    /// [`Store::trial_population`], which reads allocations for a report and is audited, it
+    /// takes no write lock and leaves no audit entry per page view.
+    pub async fn enrollment_status_as(
+        &self,
+        actor: &Actor,
+        study: &Study,
+    ) -> Result<Vec<EnrollmentStatus>, StoreError> {
+        let sid = study.study_id.as_str();
+        let mut tx = self.pool().begin_read().await?;
+        let (_, scope) =
+            authorization::authorize_scope(&mut tx, actor, Permission::ReadRecords).await?;
+        let patients = fact::PATIENT.current_all(&mut tx, sid).await?;
+        let answers = fact::ELIGIBILITY_ANSWER.current_all(&mut tx, sid).await?;
+        let mut by_patient: HashMap<&str, HashMap<&str, &str>> = HashMap::new();
+        for a in &answers {
+            if let (Some(p), Some(c), Some(v)) =
+                (a.text("patient_id"), a.text("criterion"), a.text("answer"))
+            {
+                by_patient.entry(p).or_default().insert(c, v);
+            }
+        }
+        let randomized: std::collections::HashSet<String> = tx
+            .fetch_all(
+                "SELECT patient_id FROM allocation WHERE study_id = $1 AND list_kind = $2",
+                &[sid.into(), ListKind::Live.code().into()],
+            )
+            .await?
+            .iter()
+            .map(|row| row.req_text(0))
+            .collect::<Result<_, _>>()?;
+        let empty = HashMap::new();
+        let mut out: Vec<EnrollmentStatus> = patients
+            .iter()
+            .filter(|p| p.text("site_code").is_some_and(|site| scope.includes(site)))
+            .map(|p| EnrollmentStatus {
+                code: p.text("code").unwrap_or_default().to_owned(),
+                screening: screening(
+                    &study.protocol,
+                    by_patient.get(p.entity_id.as_str()).unwrap_or(&empty),
+                ),
+                randomized: randomized.contains(&p.entity_id),
+            })
+            .collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(out)
     }
 
     /// The trial population as `actor` may see it (any registered role; arms only for the

@@ -130,15 +130,14 @@ fn baseline(code: &str, on: Date) -> anyhow::Result<VisitSubmission> {
             kidney_failure: Some(false),
             ..VisitFacts::default()
         },
-        // The dose on the visit's date, as the web form records it: an open-ended course
-        // would add to the dose of every later visit entered there (active courses are
-        // summed, sle-activity §8.4).
+        // The current dose, open-ended as the web form records it: the next visit's course
+        // ends it the day before (the store's record_visit), so the two are not summed.
         medications: vec![MedicationExposure {
             agent: MedicationAgent::Prednisone,
             dose: parse_dose(Decimal::from(30), "mg")?,
             route: Route::Oral,
             schedule: Schedule::Daily,
-            period: ExposurePeriod::new(on, Some(on))?,
+            period: ExposurePeriod::new(on, None)?,
             indication: MedIndication::SleActivity,
         }],
         adverse_events: Vec::new(),

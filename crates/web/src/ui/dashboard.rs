@@ -128,9 +128,9 @@ pub async fn show(
         .study_charts_as(&viewer.actor, &study)
         .await
         .or_page(&viewer)?;
-    let population = state
+    let statuses = state
         .store
-        .trial_population(&viewer.actor, &study)
+        .enrollment_status_as(&viewer.actor, &study)
         .await
         .or_page(&viewer)?;
     let today = jiff::Zoned::now().date();
@@ -141,14 +141,11 @@ pub async fn show(
         enrolled: charts.len(),
         ..Counts::default()
     };
-    for member in &population.members {
-        if !charts.iter().any(|c| c.patient.code == member.code) {
-            continue;
-        }
-        if member.screening != Screening::NotScreened {
+    for status in &statuses {
+        if status.screening != Screening::NotScreened {
             counts.screened += 1;
         }
-        if member.allocation.is_some() {
+        if status.randomized {
             counts.randomized += 1;
         }
     }

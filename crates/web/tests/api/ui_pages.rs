@@ -279,6 +279,17 @@ async fn the_randomize_button_and_the_allocation_follow_the_store(app: &TestApp)
         "{}",
         unblinded.text
     );
+    let study = app.state.store.study("RCT").await.expect("study");
+    let entries = || async {
+        match sledger_store::audit::verify(app.state.store.pool(), &study.study_id)
+            .await
+            .expect("verify")
+        {
+            sledger_store::audit::Verification::Intact { entries } => entries,
+            broken => panic!("{broken:?}"),
+        }
+    };
+    let before = entries().await;
     let dashboard = page(app, "/studies/RCT", &investigator).await;
     assert!(
         dashboard
@@ -286,6 +297,8 @@ async fn the_randomize_button_and_the_allocation_follow_the_store(app: &TestApp)
             .contains("data-testid=\"count-randomized\">1<")
     );
     assert!(dashboard.text.contains("data-testid=\"count-screened\">1<"));
+    // Viewing the dashboard writes nothing: no audit entry per page view.
+    assert_eq!(entries().await, before);
 }
 
 on_both_backends!(
