@@ -331,55 +331,48 @@ impl Store {
     }
 }
 
-/// A visit's open-ended course of an agent (no end date: "the dose from today") replaces the
-/// patient's open-ended courses of that agent started before it: they end the day before,
-/// as a new version with the reason, in the visit's transaction. Without this, each visit's
-/// current dose would add to the previous ones, since concurrent courses are summed
-/// (sle-activity §8.4: the prednisone-equivalent dose of a day is the sum of its active
-/// courses). Returns the courses ended.
+/// A visit's open-ended course of an agent ("the dose from today on") ends the patient's
+/// open-ended course of that agent the day before (core's `end_replaced_courses`,
+/// sle-activity §8.4), as a new version with the reason, in the visit's transaction.
+/// Returns the courses ended.
 async fn end_replaced_courses(
     w: &mut Write,
     patient_id: &str,
     visit: VisitCode,
     medications: &[MedicationExposure],
 ) -> Result<usize, StoreError> {
-    let open_new: Vec<&MedicationExposure> = medications
-        .iter()
-        .filter(|m| m.period.end().is_none())
-        .collect();
-    if open_new.is_empty() {
+    if medications.iter().all(|m| m.period.end().is_some()) {
         return Ok(0);
     }
     let study_id = w.study_id().to_owned();
-    let current = fact::MEDICATION
+    let facts = fact::MEDICATION
         .current_where(&mut w.tx, &study_id, "patient_id", patient_id)
         .await?;
-    let mut ended = 0;
-    for new in open_new {
-        let start = new.period.start();
-        let Ok(day_before) = start.yesterday() else {
-            continue;
-        };
-        for old in &current {
-            let course = medication::parse(&old.values)?;
-            if course.agent != new.agent
-                || course.period.end().is_some()
-                || course.period.start() >= start
-            {
-                continue;
-            }
-            let mut changes = Columns::new();
-            changes.insert("end_date".into(), day_before.to_string().into());
-            let reason = format!(
-                "replaced by the {} course recorded at visit {visit} from {start}",
-                medication::agent_code(new.agent)
-            );
-            w.supersede(&fact::MEDICATION, &old.entity_id, changes, &reason)
-                .await?;
-            ended += 1;
-        }
+    let mut courses = facts
+        .iter()
+        .map(|f| medication::parse(&f.values))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ended = sledger_core::record::medication::end_replaced_courses(&mut courses, medications);
+    for &i in &ended {
+        let course = &courses[i];
+        let mut changes = Columns::new();
+        changes.insert(
+            "end_date".into(),
+            crate::column::text_or_null(course.period.end().map(|d| d.to_string())),
+        );
+        let reason = format!(
+            "replaced by the {} course recorded at visit {visit} from {}",
+            medication::agent_code(course.agent),
+            course
+                .period
+                .end()
+                .and_then(|d| d.tomorrow().ok())
+                .map_or_else(String::new, |d| d.to_string())
+        );
+        w.supersede(&fact::MEDICATION, &facts[i].entity_id, changes, &reason)
+            .await?;
     }
-    Ok(ended)
+    Ok(ended.len())
 }
 
 /// A scheduled visit happens once; the baseline is the patient's first visit (sle-activity

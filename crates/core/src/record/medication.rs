@@ -211,6 +211,37 @@ pub fn glucocorticoid_history(
     GlucocorticoidHistory::new(courses, config)
 }
 
+/// Ends, the day before, every open-ended course in `current` that an open-ended course of
+/// `new` replaces — same agent, started earlier — and returns their indices. An open-ended
+/// course recorded at a visit is "the dose from today on": without this, concurrent courses
+/// are summed (sle-activity §8.4) and each visit's dose would add to the previous one. The
+/// store applies it when a visit is recorded (as audited new versions); the web form's live
+/// preview applies it to its in-memory record, so both see the same courses.
+pub fn end_replaced_courses(
+    current: &mut [MedicationExposure],
+    new: &[MedicationExposure],
+) -> Vec<usize> {
+    let mut ended = Vec::new();
+    for n in new.iter().filter(|n| n.period.end.is_none()) {
+        let Ok(day_before) = n.period.start.yesterday() else {
+            continue;
+        };
+        for (i, old) in current.iter_mut().enumerate() {
+            if old.agent != n.agent
+                || old.period.end.is_some()
+                || old.period.start >= n.period.start
+            {
+                continue;
+            }
+            if let Ok(period) = ExposurePeriod::new(old.period.start, Some(day_before)) {
+                old.period = period;
+                ended.push(i);
+            }
+        }
+    }
+    ended
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +257,35 @@ mod tests {
             period: ExposurePeriod::new(start, end).expect("valid period"),
             indication: MedIndication::SleActivity,
         }
+    }
+
+    #[test]
+    fn an_open_course_ends_the_open_course_it_replaces_the_day_before() {
+        let hcq = MedicationExposure {
+            agent: MedicationAgent::Hydroxychloroquine,
+            ..prednisone(dec!(200), date(2016, 6, 1), None)
+        };
+        let mut current = vec![
+            prednisone(dec!(30), date(2017, 2, 25), None),
+            hcq,
+            prednisone(dec!(10), date(2017, 1, 1), Some(date(2017, 1, 31))),
+            prednisone(dec!(40), date(2017, 3, 31), None),
+        ];
+        let new = [prednisone(dec!(20), date(2017, 3, 31), None)];
+        assert_eq!(end_replaced_courses(&mut current, &new), vec![0]);
+        assert_eq!(current[0].period.end(), Some(date(2017, 3, 30)));
+        // Another agent, a closed course and a course from the same day are left alone.
+        assert_eq!(current[1], hcq);
+        assert_eq!(current[2].period.end(), Some(date(2017, 1, 31)));
+        assert_eq!(current[3].period.end(), None);
+        // A course with an end date replaces nothing.
+        let mut again = vec![prednisone(dec!(30), date(2017, 2, 25), None)];
+        let closed = [prednisone(
+            dec!(20),
+            date(2017, 3, 31),
+            Some(date(2017, 4, 30)),
+        )];
+        assert!(end_replaced_courses(&mut again, &closed).is_empty());
     }
 
     #[test]

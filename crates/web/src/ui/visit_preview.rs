@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use sledger_core::MeasureConfig;
 use sledger_core::record::derive::{RenalResponseAtVisit, VisitMeasures};
+use sledger_core::record::medication::end_replaced_courses;
 use sledger_core::record::{PatientRecord, RecordedVisit, visit_measures};
 use sledger_store::VisitSubmission;
 use sledger_store::column::code_of;
@@ -85,6 +86,8 @@ fn candidate_measures(
     let mut visits = record.visits().to_vec();
     visits.push(candidate.clone());
     let mut medications = record.medications().to_vec();
+    // As the store will record it: the visit's open-ended course ends the one it replaces.
+    end_replaced_courses(&mut medications, &s.medications);
     medications.extend(s.medications);
     let with_visit = PatientRecord::new(
         record.study_code().clone(),
@@ -346,8 +349,9 @@ mod tests {
         );
     }
 
-    /// Doses entered at successive visits are the dose of each visit date, never summed
-    /// (visit_form.rs `prednisone`: one-day exposures; sle-activity §8.4 sums active courses).
+    /// Doses entered at successive visits replace each other, never summed (visit_form.rs
+    /// `prednisone`: open-ended courses, each ending the last; sle-activity §8.4 sums active
+    /// courses).
     #[test]
     fn prednisone_doses_of_successive_forms_do_not_add_up() {
         let config = MeasureConfig::default();
@@ -365,6 +369,7 @@ mod tests {
                     .expect("valid"),
             );
             let mut medications = record.medications().to_vec();
+            end_replaced_courses(&mut medications, &s.medications);
             medications.extend(s.medications);
             record = PatientRecord::new(
                 record.study_code().clone(),
