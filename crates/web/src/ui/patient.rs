@@ -265,7 +265,12 @@ pub async fn show(
         sex: t(lang, &format!("sex-{}", code_of(&p.sex)), &[]),
         birth: format!("{:04}-{:02}", p.birth_year, p.birth_month),
         enrolled: p.enrollment_date.to_string(),
-        plots: patient_panels(&course),
+        // The plots count days from the infusion: without one there is no axis to draw on.
+        plots: if chart.record.infusion_date().is_some() {
+            patient_panels(&course)
+        } else {
+            Vec::new()
+        },
         rows,
         infusions: infusions
             .iter()
