@@ -107,3 +107,21 @@ randomize-confirm = Randomization is irreversible: the patient is allocated once
 randomize-allocated = Allocated: number { $number }, stratum { $stratum }, arm { $arm }.
 randomize-allocated-blinded = Allocated: number { $number }, stratum { $stratum } — allocated, blinded.
 randomize-refused = Randomization refused: { $detail }
+
+# The inputs a live score may still need (core's data-dictionary names).
+missing-visit = the visit
+missing-date = the date
+missing-creatinine = serum creatinine
+missing-scr_cur = serum creatinine
+missing-sex = sex
+missing-age_years = age
+missing-height_cm = height
+missing-cystatin_c = cystatin C
+missing-upcr = UPCR
+missing-upcr_cur = UPCR
+missing-upcr_base = baseline UPCR
+missing-egfr_cur = eGFR (serum creatinine)
+missing-egfr_base = baseline eGFR
+missing-rescue = rescue therapy (yes/no)
+missing-sediment_active = urine sediment
+missing-steroid_ok = prednisone dose

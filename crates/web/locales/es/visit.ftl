@@ -107,3 +107,21 @@ randomize-confirm = La aleatorización es irreversible: el paciente se asigna un
 randomize-allocated = Asignado: número { $number }, estrato { $stratum }, grupo { $arm }.
 randomize-allocated-blinded = Asignado: número { $number }, estrato { $stratum } — asignado, enmascarado.
 randomize-refused = Aleatorización rechazada: { $detail }
+
+# The inputs a live score may still need (core's data-dictionary names).
+missing-visit = la visita
+missing-date = la fecha
+missing-creatinine = creatinina sérica
+missing-scr_cur = creatinina sérica
+missing-sex = sexo
+missing-age_years = edad
+missing-height_cm = talla
+missing-cystatin_c = cistatina C
+missing-upcr = cociente proteína/creatinina (UPCR)
+missing-upcr_cur = cociente proteína/creatinina (UPCR)
+missing-upcr_base = UPCR basal
+missing-egfr_cur = FGe (creatinina sérica)
+missing-egfr_base = FGe basal
+missing-rescue = tratamiento de rescate (sí/no)
+missing-sediment_active = sedimento urinario
+missing-steroid_ok = dosis de prednisona

@@ -84,6 +84,14 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, &str)]) -> String {
     })
 }
 
+/// The message `id` in `lang` when there is one, else `fallback` — for names that only
+/// sometimes have a message (the inputs a live score still needs).
+pub fn t_or(lang: Lang, id: &str, fallback: &str) -> String {
+    LOCALES
+        .lookup_single_language::<&str>(lang.id(), id, None)
+        .unwrap_or_else(|_| fallback.to_owned())
+}
+
 /// The best of our languages for an `Accept-Language` header (RFC 9110 §12.5.4): the
 /// acceptable tag with the highest q-value that we speak (ties: the earlier in the header;
 /// `q=0` means "not this one"); `None` when none is ours or the header is unreadable.

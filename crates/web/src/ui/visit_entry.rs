@@ -113,11 +113,18 @@ fn live_text(lang: Lang, value: &LiveValue, shown: impl Fn(&str) -> String) -> S
                 ("missing", &missing.join(", ")),
             ],
         ),
-        LiveValue::Missing(missing) => t(
-            lang,
-            "visit-live-missing",
-            &[("missing", &missing.join(", "))],
-        ),
+        LiveValue::Missing(missing) => {
+            // The data-dictionary names, in words where we have them (visit.ftl `missing-*`).
+            let names: Vec<String> = missing
+                .iter()
+                .map(|n| crate::ui::i18n::t_or(lang, &format!("missing-{n}"), n))
+                .collect();
+            t(
+                lang,
+                "visit-live-missing",
+                &[("missing", &names.join(", "))],
+            )
+        }
         LiveValue::BaselineVisit => t(lang, "visit-live-baseline", &[]),
     }
 }

@@ -157,7 +157,8 @@ async fn the_preview_scores_sledai_egfr_and_response(app: &TestApp) {
     )
     .await;
     let egfr = element(&reply.text, "data-testid=\"live-egfr\"");
-    assert!(egfr.starts_with("still needs:"), "{egfr}");
+    // In words, not the data dictionary's names.
+    assert_eq!(egfr, "still needs: serum creatinine");
     // A date not typed yet is named by the scores, not flagged as an error while typing.
     let reply = post_form(
         app,
@@ -172,7 +173,7 @@ async fn the_preview_scores_sledai_egfr_and_response(app: &TestApp) {
     .await;
     assert_eq!(element(&reply.text, "id=\"error-date\""), "");
     let egfr = element(&reply.text, "data-testid=\"live-egfr\"");
-    assert_eq!(egfr, "still needs: date");
+    assert_eq!(egfr, "still needs: the date");
 }
 
 async fn a_bad_unit_is_named_next_to_its_field_in_spanish(app: &TestApp) {
