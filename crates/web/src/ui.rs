@@ -24,8 +24,31 @@ pub mod visits_due;
 
 use axum::Router;
 use axum::routing::{get, post};
+use sledger_store::{PatientChart, Study};
 
 use crate::state::AppState;
+use crate::ui::error_page::{OrPage, UiError};
+use crate::ui::viewer::Viewer;
+
+/// A study and the charts of the patients the viewer may see (the store authorizes both):
+/// what the dashboard and the reports start from.
+pub(crate) async fn study_and_charts(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+) -> Result<(Study, Vec<PatientChart>), UiError> {
+    let study = state
+        .store
+        .study_as(&viewer.actor, code)
+        .await
+        .or_page(viewer)?;
+    let charts = state
+        .store
+        .study_charts_as(&viewer.actor, &study)
+        .await
+        .or_page(viewer)?;
+    Ok((study, charts))
+}
 
 /// Every HTML route.
 pub fn routes() -> Router<AppState> {

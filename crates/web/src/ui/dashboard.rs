@@ -118,16 +118,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Response, UiError> {
     let lang = viewer.lang;
-    let study = state
-        .store
-        .study_as(&viewer.actor, &code)
-        .await
-        .or_page(&viewer)?;
-    let charts = state
-        .store
-        .study_charts_as(&viewer.actor, &study)
-        .await
-        .or_page(&viewer)?;
+    let (study, charts) = crate::ui::study_and_charts(&state, &viewer, &code).await?;
     let statuses = state
         .store
         .enrollment_status_as(&viewer.actor, &study)

@@ -66,16 +66,7 @@ pub async fn case_series(
     viewer: Viewer,
     Path(study): Path<String>,
 ) -> Result<Response, UiError> {
-    let study = state
-        .store
-        .study_as(&viewer.actor, &study)
-        .await
-        .or_page(&viewer)?;
-    let charts = state
-        .store
-        .study_charts_as(&viewer.actor, &study)
-        .await
-        .or_page(&viewer)?;
+    let (study, charts) = crate::ui::study_and_charts(&state, &viewer, &study).await?;
     let report = case_series_report(&study, &charts, &MeasureConfig::default())
         .map_err(ApiError::from)
         .or_page(&viewer)?;
@@ -101,19 +92,10 @@ pub async fn trial(
     viewer: Viewer,
     Path(study): Path<String>,
 ) -> Result<Response, UiError> {
-    let study = state
-        .store
-        .study_as(&viewer.actor, &study)
-        .await
-        .or_page(&viewer)?;
+    let (study, charts) = crate::ui::study_and_charts(&state, &viewer, &study).await?;
     let population = state
         .store
         .trial_population(&viewer.actor, &study)
-        .await
-        .or_page(&viewer)?;
-    let charts = state
-        .store
-        .study_charts_as(&viewer.actor, &study)
         .await
         .or_page(&viewer)?;
     let config = MeasureConfig::default();
