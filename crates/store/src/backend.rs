@@ -46,13 +46,23 @@ pub(crate) fn values_rows(backend: Backend, rows: usize, width: usize) -> String
 /// writers slept — a third of the API's visit-entry throughput.
 #[derive(Debug, Clone)]
 pub enum Pool {
-    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
+    /// Readers, and the one writer connection with the turn its writers take: a dedicated
+    /// writer keeps its page cache between writes, which a pooled connection loses whenever
+    /// another connection of the pool wrote.
+    Sqlite(SqlitePool, SqliteWriter),
     Postgres(PgPool),
 }
 
 /// How long a writer waits for its turn before falling back to SQLite's own busy timeout
 /// (a write opened while the same task holds another would otherwise wait forever).
 const WRITER_TURN_WAIT: Duration = Duration::from_secs(30);
+
+/// The SQLite writer: one connection and the async lock its writers queue on.
+#[derive(Debug, Clone)]
+pub struct SqliteWriter {
+    connection: SqlitePool,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
 
 /// A value bound to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,12 +365,20 @@ impl Pool {
                     // 64 MiB of page cache per connection (the default is 2 MiB), so a
                     // 10,000-row batch does not spill its pages to the WAL before commit.
                     .pragma("cache_size", "-65536");
+                let writer = SqliteWriter {
+                    connection: SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(WRITER_TURN_WAIT)
+                        .connect_with(options.clone())
+                        .await?,
+                    turn: Arc::new(tokio::sync::Mutex::new(())),
+                };
                 Pool::Sqlite(
                     SqlitePoolOptions::new()
                         .max_connections(4)
                         .connect_with(options)
                         .await?,
-                    Arc::new(tokio::sync::Mutex::new(())),
+                    writer,
                 )
             }
             Backend::Postgres => {
@@ -410,11 +428,11 @@ impl Pool {
     /// concurrent writers queue on the busy timeout instead of failing on upgrade.
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p, writer) => {
-                let turn = tokio::time::timeout(WRITER_TURN_WAIT, writer.clone().lock_owned())
+            Pool::Sqlite(_, writer) => {
+                let turn = tokio::time::timeout(WRITER_TURN_WAIT, writer.turn.clone().lock_owned())
                     .await
                     .ok();
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+                Tx::Sqlite(writer.connection.begin_with("BEGIN IMMEDIATE").await?, turn)
             }
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
@@ -434,7 +452,10 @@ impl Pool {
     /// Closes every connection.
     pub async fn close(&self) {
         match self {
-            Pool::Sqlite(p, _) => p.close().await,
+            Pool::Sqlite(p, writer) => {
+                writer.connection.close().await;
+                p.close().await;
+            }
             Pool::Postgres(p) => p.close().await,
         }
     }

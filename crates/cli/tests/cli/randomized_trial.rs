@@ -309,11 +309,12 @@ fn the_rct_randomized_end_to_end(db: &TestDb) {
         assert_eq!(row["patient"], *code);
         assert_eq!(row["arm"], arm.as_str());
     }
+    // Both arms are used. How near 3:3 six patients end depends on the store's secret seed
+    // (minimization with p = 0.8 reaches 5:1 a few times in a hundred: a flaky bound here);
+    // the exact allocations for a known seed are tested in the store's
+    // `minimization_replays_from_the_seed`.
     let msc = arms.iter().filter(|a| *a == "msc").count();
-    assert!(
-        (2..=4).contains(&msc),
-        "minimization keeps 6 patients near 3:3: {arms:?}"
-    );
+    assert!((1..=5).contains(&msc), "both arms are used: {arms:?}");
 
     // Emergency unblinding: a reason is required; the investigator learns P03's arm; the
     // monitor sees the event; the blinded statistician does not.
