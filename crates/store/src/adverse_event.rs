@@ -223,12 +223,8 @@ impl crate::Store {
         ae: &AdverseEvent,
     ) -> Result<String, crate::StoreError> {
         let mut w = crate::Write::begin(self.pool(), &study.study_id, actor).await?;
-        let patient = crate::study::find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| crate::StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient =
+            crate::study::require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         crate::authorization::authorize_site(
             &mut w.tx,
             actor,

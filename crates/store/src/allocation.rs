@@ -25,7 +25,7 @@ use crate::eligibility;
 use crate::error::StoreError;
 use crate::randomization_list::{ListKind, arm_id, extend_list, keyed_digest, seed_of};
 use crate::stratum::{locked_values, plan};
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 use crate::write::{Actor, Write, new_id};
 
 /// An allocation as the actor may see it.
@@ -110,12 +110,7 @@ impl Store {
         let plan = plan(study)?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         let role = authorization::authorize(&mut w.tx, actor, Permission::Randomize).await?;
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         authorization::authorize_site(&mut w.tx, actor, Permission::Randomize, &patient.site)
             .await?;
         let seed = seed_of(&mut w.tx, study, kind).await?;
@@ -256,12 +251,7 @@ impl Store {
     ) -> Result<Option<AllocationView>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         let role = authorization::authorize(&mut tx, actor, Permission::ViewAllocation).await?;
-        let patient = find_patient(&mut tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut tx, &study.study_id, patient_code).await?;
         authorization::authorize_site(&mut tx, actor, Permission::ViewAllocation, &patient.site)
             .await?;
         let stored = allocation_of(&mut tx, &study.study_id, &patient.entity_id).await?;

@@ -5,10 +5,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::Store;
-use crate::authorization::{self, Permission};
 use crate::error::StoreError;
-use crate::user::{USERS_CHAIN, user_by_name};
-use crate::write::{Actor, Write, new_id, now};
+use crate::user::{USERS_CHAIN, begin_user_settings};
+use crate::write::{Actor, new_id, now};
 
 /// A new secret: `prefix` and 32 bytes from the operating system in hex (256 bits).
 pub(crate) fn new_secret(prefix: &str) -> Result<String, StoreError> {
@@ -49,11 +48,7 @@ impl Store {
         if name.trim().is_empty() || name.len() > 64 {
             return Err(sledger_core::InputError::new("name", name, "1–64 characters").into());
         }
-        let mut w = Write::begin(self.pool(), USERS_CHAIN, actor).await?;
-        if actor.0 != username {
-            authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
-        }
-        let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+        let (mut w, user_id) = begin_user_settings(self.pool(), actor, username).await?;
         let token = new_secret("slt_")?;
         let token_id = new_id();
         let at = w.at().to_owned();
@@ -102,11 +97,7 @@ impl Store {
         username: &str,
         name: &str,
     ) -> Result<usize, StoreError> {
-        let mut w = Write::begin(self.pool(), USERS_CHAIN, actor).await?;
-        if actor.0 != username {
-            authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
-        }
-        let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+        let (mut w, user_id) = begin_user_settings(self.pool(), actor, username).await?;
         let rows = w
             .tx
             .fetch_all(

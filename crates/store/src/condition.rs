@@ -11,7 +11,7 @@ use crate::Store;
 use crate::column::{self, Columns, code_of, text_or_null};
 use crate::error::StoreError;
 use crate::fact;
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 
 /// FHIR R4 condition-clinical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -171,13 +171,7 @@ impl Store {
     ) -> Result<Vec<Condition>, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
-        let patient =
-            find_patient(&mut tx, sid, code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    entity: "patient",
-                    key: code.to_owned(),
-                })?;
+        let patient = require_patient(&mut tx, sid, code).await?;
         let rows = fact::CONDITION
             .current_where(&mut tx, sid, "patient_id", &patient.entity_id)
             .await?;

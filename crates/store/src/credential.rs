@@ -8,10 +8,9 @@ use serde_json::json;
 use sledger_core::InputError;
 
 use crate::Store;
-use crate::authorization::{self, Permission};
 use crate::error::StoreError;
-use crate::user::{USERS_CHAIN, User, user_by_name};
-use crate::write::{Actor, Write, new_id};
+use crate::user::{USERS_CHAIN, User, begin_user_settings, user_by_name};
+use crate::write::{Actor, new_id};
 
 /// The shortest password accepted (NIST SP 800-63B §5.1.1.2: at least 8 characters).
 const MIN_PASSWORD_CHARS: usize = 8;
@@ -95,11 +94,7 @@ impl Store {
         password: &str,
     ) -> Result<(), StoreError> {
         let phc = hash_password(password).await?;
-        let mut w = Write::begin(self.pool(), USERS_CHAIN, actor).await?;
-        if actor.0 != username {
-            authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
-        }
-        let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+        let (mut w, user_id) = begin_user_settings(self.pool(), actor, username).await?;
         let credential_id = new_id();
         let at = w.at().to_owned();
         w.tx.execute(

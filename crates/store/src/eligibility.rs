@@ -14,7 +14,7 @@ use crate::authorization::{self, Permission};
 use crate::backend::Tx;
 use crate::error::StoreError;
 use crate::fact;
-use crate::study::{PatientRef, Study, find_patient};
+use crate::study::{PatientRef, Study, require_patient};
 use crate::write::{Actor, Write};
 
 /// An answer to a criterion: does the patient meet it?
@@ -103,12 +103,7 @@ impl Store {
         }
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         authorization::authorize(&mut w.tx, actor, Permission::RecordScreening).await?;
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         // Site isolation (authorization.rs): only the patient's own sites may screen,
         // stratify or unblind it.
         authorization::authorize_site(&mut w.tx, actor, Permission::RecordScreening, &patient.site)

@@ -10,7 +10,7 @@ use crate::Store;
 use crate::column;
 use crate::error::StoreError;
 use crate::fact::{self, FactVersion};
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 
 /// An infusion as stored: its entity id and the validated infusion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,13 +106,7 @@ impl Store {
     ) -> Result<Vec<StoredInfusion>, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
-        let patient =
-            find_patient(&mut tx, sid, code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    entity: "patient",
-                    key: code.to_owned(),
-                })?;
+        let patient = require_patient(&mut tx, sid, code).await?;
         if let Some(actor) = actor {
             crate::authorization::authorize_site(
                 &mut tx,

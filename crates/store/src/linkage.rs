@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::Store;
 use crate::error::StoreError;
 use crate::imported_record::{ImportKey, insert_keys};
-use crate::study::{NewPatient, PatientRef, Study, check_new_patient, enroll_in, find_patient};
+use crate::study::{NewPatient, PatientRef, Study, check_new_patient, enroll_in, require_patient};
 use crate::write::{Actor, Write, new_id};
 
 /// How a link was made.
@@ -102,12 +102,7 @@ impl Store {
         key: Option<(&ImportKey, &str)>,
     ) -> Result<PatientRef, StoreError> {
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         insert_links(&mut w, identifiers, &patient, LinkOrigin::Linked).await?;
         if let Some((key, import_id)) = key {
             insert_keys(&mut w, std::slice::from_ref(key), import_id).await?;

@@ -21,7 +21,7 @@ use crate::backend::Tx;
 use crate::column;
 use crate::error::StoreError;
 use crate::fact::{self, FactVersion};
-use crate::study::{PatientRef, Study, find_patient};
+use crate::study::{PatientRef, Study, require_patient};
 use crate::{medication, observation_row, sledai_item, visit_facts};
 
 /// A visit as stored, with its place in the schedule (what the record itself does not keep).
@@ -142,13 +142,7 @@ impl Store {
     ) -> Result<PatientChart, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
-        let patient =
-            find_patient(&mut tx, sid, code)
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    entity: "patient",
-                    key: code.to_owned(),
-                })?;
+        let patient = require_patient(&mut tx, sid, code).await?;
         if let Some(actor) = actor {
             crate::authorization::authorize_site(
                 &mut tx,

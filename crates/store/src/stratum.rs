@@ -12,7 +12,7 @@ use crate::authorization::{self, Permission};
 use crate::backend::Tx;
 use crate::error::StoreError;
 use crate::fact;
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 use crate::write::{Actor, Write};
 
 /// Whether to lock the values after recording them.
@@ -95,12 +95,7 @@ impl Store {
         }
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
         authorization::authorize(&mut w.tx, actor, Permission::RecordScreening).await?;
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         // Site isolation (authorization.rs): only the patient's own sites may screen,
         // stratify or unblind it.
         authorization::authorize_site(&mut w.tx, actor, Permission::RecordScreening, &patient.site)
@@ -187,12 +182,7 @@ impl Store {
     ) -> Result<StratumValues, StoreError> {
         let plan = plan(study)?;
         let mut tx = self.pool().begin_read().await?;
-        let patient = find_patient(&mut tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut tx, &study.study_id, patient_code).await?;
         let values = recorded_values(&mut tx, plan, &study.study_id, &patient.entity_id).await?;
         let locked_at = locked_at(&mut tx, &study.study_id, &patient.entity_id).await?;
         Ok(StratumValues { values, locked_at })

@@ -191,12 +191,7 @@ impl Store {
         code: &str,
     ) -> Result<PatientRef, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let patient = find_patient(&mut tx, &study.study_id, code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: code.to_owned(),
-            })?;
+        let patient = require_patient(&mut tx, &study.study_id, code).await?;
         authorization::authorize_site(&mut tx, actor, Permission::ReadRecords, &patient.site)
             .await?;
         Ok(patient)
@@ -263,12 +258,7 @@ impl Store {
     /// The current version of the patient with study code `code`.
     pub async fn patient(&self, study: &Study, code: &str) -> Result<PatientRef, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        find_patient(&mut tx, &study.study_id, code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: code.to_owned(),
-            })
+        require_patient(&mut tx, &study.study_id, code).await
     }
 
     /// Every current patient of the study, by entity id.
@@ -288,12 +278,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         let infusion = infusion.validate()?;
         let mut w = Write::begin(self.pool(), &study.study_id, actor).await?;
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         authorization::authorize_site(&mut w.tx, actor, Permission::CaptureRecords, &patient.site)
             .await?;
         let values = crate::infusion::values(&patient.entity_id, &infusion);
@@ -411,6 +396,20 @@ pub(crate) async fn find_patient(
         .current_where(tx, study_id, "code", code)
         .await?;
     found.first().map(PatientRef::from_fact).transpose()
+}
+
+/// The patient with study code `code`; `NotFound` naming the code otherwise.
+pub(crate) async fn require_patient(
+    tx: &mut crate::backend::Tx,
+    study_id: &str,
+    code: &str,
+) -> Result<PatientRef, StoreError> {
+    find_patient(tx, study_id, code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "patient",
+            key: code.to_owned(),
+        })
 }
 
 async fn ensure_site(w: &mut Write, site: &str) -> Result<(), StoreError> {

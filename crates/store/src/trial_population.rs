@@ -109,12 +109,7 @@ impl Store {
     ) -> Result<Screening, StoreError> {
         let sid = study.study_id.as_str();
         let mut tx = self.pool().begin_read().await?;
-        let patient = crate::study::find_patient(&mut tx, sid, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = crate::study::require_patient(&mut tx, sid, patient_code).await?;
         authorization::authorize_site(&mut tx, actor, Permission::ReadRecords, &patient.site)
             .await?;
         let rows = fact::ELIGIBILITY_ANSWER

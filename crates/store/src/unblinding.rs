@@ -10,7 +10,7 @@ use crate::allocation::allocation_of;
 use crate::authorization::{self, Permission};
 use crate::error::StoreError;
 use crate::fact;
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 use crate::write::{Actor, Write, new_id};
 
 /// What the requester learns.
@@ -62,12 +62,7 @@ impl Store {
             )
             .into());
         }
-        let patient = find_patient(&mut w.tx, &study.study_id, patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: patient_code.to_owned(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, patient_code).await?;
         // Site isolation (authorization.rs): only the patient's own sites may screen,
         // stratify or unblind it.
         authorization::authorize_site(&mut w.tx, actor, Permission::Unblind, &patient.site).await?;

@@ -25,6 +25,22 @@ pub struct User {
 /// The UI languages (issue #7: English and Spanish).
 pub const LANGUAGES: [&str; 2] = ["en", "es"];
 
+/// Begins a write on the user registry about `username`'s own settings (password, language,
+/// bearer tokens): a user changes their own, only an admin anyone's. Returns the write and
+/// the user's id (`NotFound` naming the username).
+pub(crate) async fn begin_user_settings(
+    pool: &crate::backend::Pool,
+    actor: &Actor,
+    username: &str,
+) -> Result<(Write, String), StoreError> {
+    let mut w = Write::begin(pool, USERS_CHAIN, actor).await?;
+    if actor.0 != username {
+        authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
+    }
+    let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+    Ok((w, user_id))
+}
+
 /// The id and the user called `username`; `NotFound` naming the username otherwise.
 pub(crate) async fn user_by_name(
     tx: &mut crate::backend::Tx,
@@ -218,11 +234,7 @@ impl Store {
         if !LANGUAGES.contains(&language) {
             return Err(InputError::new("language", language, "one of en, es").into());
         }
-        let mut w = Write::begin(self.pool(), USERS_CHAIN, actor).await?;
-        if actor.0 != username {
-            authorization::authorize(&mut w.tx, actor, Permission::ManageUsers).await?;
-        }
-        let (user_id, _) = user_by_name(&mut w.tx, username).await?;
+        let (mut w, user_id) = begin_user_settings(self.pool(), actor, username).await?;
         let at = w.at().to_owned();
         w.tx.execute(
             "INSERT INTO app_user_language (user_id, language, set_at) VALUES ($1, $2, $3)",

@@ -23,7 +23,7 @@ use crate::backend::Tx;
 use crate::column::Columns;
 use crate::error::StoreError;
 use crate::fact::{self, FactVersion};
-use crate::study::{Study, find_patient};
+use crate::study::{Study, require_patient};
 use crate::write::{Actor, Write};
 use crate::{medication, observation_row, sledai_item, visit_facts};
 
@@ -211,12 +211,7 @@ impl Store {
                 value: key,
             });
         }
-        let patient = find_patient(&mut w.tx, &study.study_id, &submission.patient_code)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "patient",
-                key: submission.patient_code.clone(),
-            })?;
+        let patient = require_patient(&mut w.tx, &study.study_id, &submission.patient_code).await?;
         crate::authorization::authorize_site(
             &mut w.tx,
             actor,
